@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+
+/** Runs the keelson CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('keelson').description('GitOps reconciler for servers, DNS and app deploys').exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return (err as { exitCode?: number }).exitCode ?? 1;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * keelson's error classes. A failure is classified once, where it enters; the CLI maps these to exit
+ * codes and human text in one place (src/cli/exit.ts). Messages read `[kind/name] what failed: why`.
+ */
+
+/** Where a problem sits in the manifests: file, 1-based line and column, and the path inside the document. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+  /** JSON-pointer-like path inside the document, e.g. `/spec/records/0/ttl`; empty for the whole document. */
+  path: string;
+  /** `Kind/name` of the document, when known. */
+  resource?: string;
+}
+
+/** One problem found in user input. User mistakes are values: every problem is collected, then reported. */
+export interface Problem extends SourceLocation {
+  message: string;
+}
+
+export class KeelsonError extends Error {
+  override name = 'KeelsonError';
+}
+
+/** The manifests are invalid; carries every problem found in one run. */
+export class ManifestError extends KeelsonError {
+  override name = 'ManifestError';
+  constructor(readonly problems: Problem[]) {
+    super(`${problems.length} problem(s) in the manifests`);
+  }
+}
+
+/** A bad flag or argument on the command line, or a bad environment variable. */
+export class UsageError extends KeelsonError {
+  override name = 'UsageError';
+}
+
+/** A provider call failed. `retryable` is decided once, where the error enters keelson. */
+export class ProviderError extends KeelsonError {
+  override name = 'ProviderError';
+  constructor(
+    readonly provider: 'vultr' | 'cloudflare',
+    readonly operation: string,
+    message: string,
+    readonly opts: { resource?: string; status?: number; retryable: boolean; retryAfterMs?: number; code?: number },
+  ) {
+    super(`${opts.resource ? `[${opts.resource}] ` : ''}${provider} ${operation} failed: ${message}`);
+  }
+  get retryable(): boolean {
+    return this.opts.retryable;
+  }
+  get status(): number | undefined {
+    return this.opts.status;
+  }
+}
+
+/** The plan is refused by a safety check; names the numbers. */
+export class UnsafePlanError extends KeelsonError {
+  override name = 'UnsafePlanError';
+  constructor(readonly reasons: string[]) {
+    super(`plan refused: ${reasons.join('; ')}`);
+  }
+}
+
+/** Another keelson holds the lock. */
+export class LockHeldError extends KeelsonError {
+  override name = 'LockHeldError';
+  constructor(
+    readonly lock: string,
+    readonly holder: string,
+    readonly expiresAt: Date,
+  ) {
+    super(`${lock} is locked by ${holder} until ${expiresAt.toISOString()}`);
+  }
+}
+
+export function formatLocation(p: SourceLocation): string {
+  const where = `${p.file}:${p.line}:${p.col}`;
+  const what = [p.resource, p.path || undefined].filter(Boolean).join(' ');
+  return what ? `${where} ${what}` : where;
+}
