@@ -1,12 +1,32 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { describeError } from './exit.ts';
 
-/** Runs the keelson CLI; returns the process exit code. */
+/** Options every verb understands (declared on the root command). */
+export interface GlobalOptions {
+  logFormat?: 'pretty' | 'json';
+}
+
+export function buildProgram(): Command {
+  const program = new Command('keelson')
+    .description('GitOps reconciler for small fleets: Vultr servers, Cloudflare DNS and blue/green app deploys from YAML in git.')
+    .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['pretty', 'json']))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  return program;
+}
+
+/**
+ * Runs the keelson CLI and returns the process exit code. Verbs set `process.exitCode` for outcomes
+ * that are not errors (e.g. `plan` exits 2 when there are changes) and throw for failures.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('keelson').description('GitOps reconciler for servers, DNS and app deploys').exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    return (err as { exitCode?: number }).exitCode ?? 1;
+    const { code, lines } = describeError(err);
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    return code;
   }
 }
