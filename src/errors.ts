@@ -80,3 +80,19 @@ export function formatLocation(p: SourceLocation): string {
   const what = [p.resource, p.path || undefined].filter(Boolean).join(' ');
   return what ? `${where} ${what}` : where;
 }
+
+/**
+ * A multi-step workflow (rebuild, destroy) stopped. `cleanedUp` says whether what the failed attempt
+ * had created was removed again (a rebuild that fails before the DNS flip destroys its new server).
+ */
+export class WorkflowError extends KeelsonError {
+  override name = 'WorkflowError';
+  constructor(
+    readonly resource: string,
+    readonly workflow: 'rebuild' | 'destroy',
+    readonly reason: string,
+    readonly opts: { step?: string; cleanedUp?: boolean } = {},
+  ) {
+    super(`[${resource}] ${workflow} failed${opts.step ? ` at ${opts.step}` : ''}: ${reason}`);
+  }
+}
