@@ -96,3 +96,36 @@ export class WorkflowError extends KeelsonError {
     super(`[${resource}] ${workflow} failed${opts.step ? ` at ${opts.step}` : ''}: ${reason}`);
   }
 }
+
+/**
+ * A deploy step failed on one host. The message names the deployment, the host, the step and why
+ * (a remote command's exit code and stderr, or the health check's last answer).
+ */
+export class DeployError extends KeelsonError {
+  override name = 'DeployError';
+  constructor(
+    readonly resource: string,
+    readonly host: string,
+    readonly step: string,
+    readonly why: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`[${resource}] host ${host}, step ${step} failed: ${why}`, options);
+  }
+}
+
+/** A host's SSH key is unknown or differs from the one in keelson's known-hosts file. */
+export class HostKeyError extends KeelsonError {
+  override name = 'HostKeyError';
+  constructor(
+    readonly host: string,
+    readonly presented: string,
+    readonly known: string[],
+  ) {
+    super(
+      known.length === 0
+        ? `host key of ${host} (${presented}) is not trusted yet; check it and run \`keelson hosts trust ${host}\``
+        : `host key of ${host} changed: it presented ${presented} but the known-hosts file has ${known.join(', ')}; refusing to connect (if the host was rebuilt, remove its line and trust it again)`,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Container runtime commands (docker and podman share this CLI surface), built as argument lists by
+ * pure functions and tested as exact strings, apart from running them.
+ */
+import { join } from './shell.ts';
+
+export type Runtime = 'podman' | 'docker';
+export type PullPolicy = 'always' | 'missing' | 'never';
+
+/** The two container slots; a new version goes to the one that is not live. */
+export const CONTAINER_SLOTS = ['blue', 'green'] as const;
+
+/** A container's name shows the app and the slot. */
+export function containerName(app: string, slot: string): string {
+  return `${app}-${slot}`;
+}
+
+/** Prints the runtime to use: the configured one, or podman, then docker. */
+export function detectRuntimeScript(pref: 'auto' | Runtime): string {
+  const order = pref === 'auto' ? ['podman', 'docker'] : [pref];
+  return `${order.map((r) => `if command -v ${r} >/dev/null 2>&1; then echo ${r}; exit 0; fi`).join('; ')}; echo 'no container runtime (${order.join(', ')}) found on PATH' >&2; exit 127`;
+}
+
+/** Lists the app's containers: all of them, then (after `@@running`) the running ones. */
+export function listContainersScript(rt: Runtime, app: string): string {
+  const filter = ['--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}'];
+  return `${join([rt, 'ps', '-a', ...filter])} && echo @@running && ${join([rt, 'ps', ...filter])}`;
+}
+
+/** The pull step for a policy, or undefined when nothing is to be pulled. */
+export function pullScript(rt: Runtime, image: string, policy: PullPolicy): string | undefined {
+  if (policy === 'never') return undefined;
+  const pull = join([rt, 'pull', '--quiet', image]);
+  if (policy === 'always') return pull;
+  return `${join([rt, 'image', 'inspect', image])} >/dev/null 2>&1 || ${pull}`;
+}
+
+export interface RunSpec {
+  app: string;
+  slot: string;
+  image: string;
+  hostPort: number;
+  containerPort: number;
+  /** Variable names only: values come from the environment of the runtime process (see `runScript`). */
+  envNames: string[];
+  args: string[];
+  runOptions: string[];
+  deployId: string;
+}
+
+/** `run -d` for a new container bound to 127.0.0.1:hostPort, labelled with app, slot and version. */
+export function runArgs(rt: Runtime, s: RunSpec): string[] {
+  return [
+    rt, 'run', '--detach', '--init', '--restart', 'unless-stopped',
+    '--name', containerName(s.app, s.slot),
+    '--label', `keelson.app=${s.app}`, '--label', `keelson.slot=${s.slot}`,
+    '--label', `keelson.version=${s.image}`, '--label', `keelson.deploy=${s.deployId}`,
+    '--publish', `127.0.0.1:${s.hostPort}:${s.containerPort}`,
+    ...s.envNames.flatMap((n) => ['--env', n]),
+    ...s.runOptions,
+    s.image,
+    ...s.args,
+  ];
+}
+
+/**
+ * The script sent on stdin to `sh -s` that starts the container: the environment is exported first,
+ * and `--env NAME` (no value) hands it to the container, so no value is ever in a command line.
+ */
+export function runScript(exports: string, argv: string[]): string {
+  return `${exports}exec ${join(argv)}\n`;
+}
+
+export function removeArgs(rt: Runtime, name: string): string[] {
+  return [rt, 'rm', '--force', name];
+}
+
+/** Stops (with a grace period for in-flight requests) and removes a container. Safe to repeat. */
+export function stopAndRemoveScript(rt: Runtime, name: string, graceSeconds: number): string {
+  const gone = `test -z "$(${join([rt, 'ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}'])})"`;
+  return `${join([rt, 'stop', '-t', String(graceSeconds), name])} >/dev/null 2>&1; ${join(removeArgs(rt, name))} >/dev/null 2>&1; ${gone}`;
+}
+
+export function logsArgs(rt: Runtime, name: string, lines: number): string[] {
+  return [rt, 'logs', '--tail', String(lines), name];
+}
+

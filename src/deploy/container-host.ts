@@ -1,0 +1,129 @@
+/**
+ * A container deploy on one host, in Kamal's order: start the new version, wait until it is healthy,
+ * and only then switch traffic and stop the old one. Any failure before the switch stops the new
+ * container and leaves the old one serving. Safe to repeat after a kill: containers are named by app
+ * and slot, and leftovers that nginx does not point at are removed first.
+ */
+import type { ContainerSource } from '../model/types.ts';
+import {
+  CONTAINER_SLOTS, containerName, detectRuntimeScript, listContainersScript, logsArgs, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
+} from './container-commands.ts';
+import { excerpt, httpProbe, waitHealthy } from './health.ts';
+import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
+import { inspectHost, recordState, type HostState } from './host-state.ts';
+import { acquireHostLock, releaseHostLock } from './lock.ts';
+import { switchUpstream, verifyServing } from './proxy.ts';
+import { exportLines, parseSections, pickPort } from './remote-scripts.ts';
+import { join } from './shell.ts';
+import type { LiveSlot } from './upstream.ts';
+
+export interface HostDeployResult {
+  live: LiveSlot;
+  previous?: LiveSlot;
+  /** Time the new version took to answer its health check (ms), for the bench. */
+  healthyAfterMs: number;
+  /** From the start of the host's deploy to traffic switched and verified (ms). */
+  switchedAfterMs: number;
+}
+
+async function detectRuntime(run: HostRun, src: ContainerSource): Promise<Runtime> {
+  const out = await mustExec(run, 'inspect', detectRuntimeScript(src.runtime));
+  return out.stdout.trim() as Runtime;
+}
+
+async function listContainers(run: HostRun, rt: Runtime): Promise<{ all: string[]; running: string[] }> {
+  const s = parseSections(`@@all\n${(await mustExec(run, 'inspect', listContainersScript(rt, run.doc.metadata.name))).stdout}`);
+  const names = (t: string | undefined): string[] => (t ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  return { all: names(s.all), running: names(s.running) };
+}
+
+/**
+ * Deploys `image` to the host behind `run`. Takes the host lock first and releases it on every path.
+ * Changes, in order: leftover containers, the new container, the upstream file (+ nginx reload), the
+ * state file, then the old container (after the drain period).
+ */
+export async function deployContainerHost(run: HostRun, src: ContainerSource, target: VersionWanted): Promise<HostDeployResult> {
+  const started = run.clock.now();
+  await acquireHostLock(run);
+  try {
+    return await deployLocked(run, src, target, started);
+  } finally {
+    await releaseHostLock(run);
+  }
+}
+
+/** A version to deploy, or the host's previous one (rollback). */
+export type VersionWanted = { version: string } | { previous: true };
+
+async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number): Promise<HostDeployResult> {
+  const app = run.doc.metadata.name;
+  const { health, strategy } = run.doc.spec;
+  const { rt, view, containers } = await step(run, 'inspect', 'reading the host state', async () => {
+    const rt = await detectRuntime(run, src);
+    return { rt, view: await inspectHost(run), containers: await listContainers(run, rt) };
+  });
+  // Live only if nginx points at it and it runs; anything else of this app is a leftover of a killed run.
+  const old = view.state.live && containers.running.includes(view.state.live.container ?? '') ? view.state.live : undefined;
+  if ('previous' in target && !view.state.previous) throw fail(run, 'rollback', 'no previous version recorded on this host');
+  const image = 'version' in target ? target.version : (view.state.previous as LiveSlot).version;
+  // A rollback uses the image the host kept; it is pulled only if it was pruned since.
+  const pull = 'version' in target ? src.pull : 'missing';
+  const slot = CONTAINER_SLOTS.find((s) => s !== old?.slot) ?? CONTAINER_SLOTS[0];
+  const name = containerName(app, slot);
+  for (const leftover of containers.all.filter((n) => n !== old?.container)) {
+    await step(run, 'cleanup', `removing leftover container ${leftover}`, () => mustExec(run, 'cleanup', stopAndRemoveScript(rt, leftover, 1)));
+  }
+
+  const pullCmd = pullScript(rt, image, pull);
+  if (pullCmd) await step(run, 'pull', `pulling ${image}`, () => mustExec(run, 'pull', pullCmd));
+
+  const taken = new Set([...view.listening, ...(old ? [old.port] : [])]);
+  const port = pickPort(src.portRange, taken, run.random());
+  if (port === undefined) throw fail(run, 'start', `no free port in ${src.portRange.from}-${src.portRange.to}`);
+  const env = { ...src.env, ...run.secretEnv };
+  const argv = runArgs(rt, {
+    app, slot, image, hostPort: port, containerPort: src.containerPort, envNames: Object.keys(env),
+    args: src.args, runOptions: src.runOptions, deployId: run.deployId,
+  });
+  await step(run, 'start', `starting ${name} from ${image} on 127.0.0.1:${port}`, () => mustExec(run, 'start', 'sh -s', { stdin: runScript(exportLines(env), argv) }));
+
+  const live: LiveSlot = { slot, port, version: image, container: name, since: '', deployId: run.deployId };
+  let healthyAfterMs = 0;
+  try {
+    healthyAfterMs = await gate(run, rt, name, port);
+    live.since = new Date().toISOString();
+    const switched = await switchUpstream(run, live);
+    try {
+      await verifyServing(run, switched);
+    } catch (err) {
+      if (old) await switchUpstream(run, old).catch(() => undefined);
+      throw err;
+    }
+  } catch (err) {
+    // Before the switch (or a switch that did not take): the old version keeps serving.
+    await runExec(run, 'cleanup', stopAndRemoveScript(rt, name, 1)).catch(() => undefined);
+    throw err;
+  }
+  const switchedAfterMs = run.clock.now() - started;
+
+  const state: HostState = { live, previous: old ?? view.state.previous };
+  await step(run, 'record', 'recording the live version', () => recordState(run, state));
+  if (old?.container) {
+    const container = old.container;
+    await step(run, 'drain', `letting ${container} finish in-flight requests`, () => run.clock.sleep(strategy.drain));
+    await step(run, 'cleanup', `stopping ${container}`, () => mustExec(run, 'cleanup', stopAndRemoveScript(rt, container, Math.max(1, Math.ceil(health.timeout / 1000)))));
+  }
+  return { live, previous: state.previous, healthyAfterMs, switchedAfterMs };
+}
+
+/** The health gate for a new container; on failure the error carries the last answer and its logs. */
+async function gate(run: HostRun, rt: Runtime, name: string, port: number): Promise<number> {
+  const { health } = run.doc.spec;
+  return step(run, 'health', `waiting for GET ${health.path} = ${health.expectStatus} on 127.0.0.1:${port}`, async () => {
+    const result = await waitHealthy(httpProbe(run.remote, port, health.path, health.expectStatus), health, run.clock);
+    if (result.ok) return result.elapsedMs;
+    const logs = await runExec(run, 'health', `${join(logsArgs(rt, name, 10))} 2>&1`).catch(() => undefined);
+    const logText = logs?.stdout.trim() ? `; container logs: ${excerpt(logs.stdout)}` : '';
+    throw fail(run, 'health', `${name} not healthy after ${result.attempts} checks in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.last}${logText}`);
+  });
+}

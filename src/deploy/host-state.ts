@@ -1,0 +1,63 @@
+/**
+ * What keelson records on each host: the live slot and the previous one (for rollback), in a small
+ * JSON file written atomically. The upstream file's marker wins over this file when they disagree
+ * (a deploy killed between the reload and the record), so the state is always recoverable.
+ */
+import { mustExec, type HostRun } from './host-run.ts';
+import { inspectScript, listeningPorts, parseSections, stateDir, writeFileScript } from './remote-scripts.ts';
+import { parseUpstreamMarker, type LiveSlot } from './upstream.ts';
+
+export interface HostState {
+  live?: LiveSlot;
+  previous?: LiveSlot;
+}
+
+/** What a deploy learns about a host before changing anything. */
+export interface HostView {
+  state: HostState;
+  /** Ports in LISTEN state on the host. */
+  listening: Set<number>;
+  /** The upstream file as it is now ('' when missing). */
+  upstream: string;
+}
+
+export function parseState(text: string): HostState {
+  if (!text.trim()) return {};
+  try {
+    const v = JSON.parse(text) as HostState;
+    return { live: v.live, previous: v.previous };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The state to act on: the upstream marker names what nginx serves; when the state file says otherwise
+ * the run that wrote the marker was killed before recording, so its slot is live and the recorded
+ * live slot becomes the previous one. Pure.
+ */
+export function reconcileState(recorded: HostState, marker: LiveSlot | undefined): HostState {
+  if (!marker) return recorded;
+  if (recorded.live && recorded.live.slot === marker.slot && recorded.live.port === marker.port && recorded.live.version === marker.version) return recorded;
+  const previous = recorded.live && recorded.live.slot !== marker.slot ? recorded.live : recorded.previous;
+  return { live: marker, previous };
+}
+
+/** Reads the state file, the upstream file and the listening ports (one command). Changes nothing. */
+export async function inspectHost(run: HostRun): Promise<HostView> {
+  const { nginx } = run.doc.spec.proxy;
+  const out = await mustExec(run, 'inspect', inspectScript(run.doc.metadata.name, nginx.upstreamFile));
+  const s = parseSections(out.stdout);
+  const upstream = s.upstream ?? '';
+  return {
+    state: reconcileState(parseState(s.state ?? ''), parseUpstreamMarker(upstream)),
+    listening: listeningPorts(s.ports ?? ''),
+    upstream,
+  };
+}
+
+/** Writes the state file atomically. Safe to repeat. */
+export async function recordState(run: HostRun, state: HostState): Promise<void> {
+  const path = `${stateDir(run.doc.metadata.name)}/state.json`;
+  await mustExec(run, 'record', writeFileScript(path), { stdin: `${JSON.stringify(state, null, 2)}\n` });
+}

@@ -1,0 +1,55 @@
+/**
+ * The per-host deploy lock: a directory made atomically on the host, holding the holder and an expiry
+ * judged by the host's clock. Released on failure too; a lock past its expiry is taken over, and the
+ * takeover is reported.
+ */
+import { LockHeldError } from '../errors.ts';
+import { mustExec, resourceOf, step, type HostRun } from './host-run.ts';
+import { lockScript, unlockScript } from './remote-scripts.ts';
+
+export type LockOutcome =
+  | { kind: 'acquired' }
+  | { kind: 'took-over'; previousHolder: string; expiredAt: Date }
+  | { kind: 'held'; holder: string; expiresAt: Date };
+
+/** Reads lockScript's output. Pure. */
+export function parseLockOutput(stdout: string): LockOutcome {
+  const lines = stdout.trim().split('\n');
+  const field = (k: string): string => lines.find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
+  const holder = field('holder') || 'an unknown keelson run';
+  const expires = new Date(Number(field('expires') || 0) * 1000);
+  switch (lines[0]) {
+    case 'acquired':
+      return { kind: 'acquired' };
+    case 'took-over':
+      return { kind: 'took-over', previousHolder: holder, expiredAt: expires };
+    default:
+      return { kind: 'held', holder, expiresAt: expires };
+  }
+}
+
+/**
+ * Takes the host's lock for this deployment, or throws LockHeldError naming the holder. Taking over a
+ * stale lock is reported through `run.report`.
+ */
+export async function acquireHostLock(run: HostRun): Promise<LockOutcome> {
+  return step(run, 'lock', 'taking the deploy lock', async () => {
+    const app = run.doc.metadata.name;
+    const ttl = Math.max(1, Math.ceil(run.doc.spec.strategy.lockTtl / 1000));
+    const out = parseLockOutput((await mustExec(run, 'lock', lockScript(app, run.holder, ttl))).stdout);
+    if (out.kind === 'held') throw new LockHeldError(`[${resourceOf(run.doc)}] host ${run.remote.name} deploy lock`, out.holder, out.expiresAt);
+    if (out.kind === 'took-over') {
+      run.report({ host: run.remote.name, step: 'lock', message: `took over a stale lock held by ${out.previousHolder} (expired at ${out.expiredAt.toISOString()})` });
+    }
+    return out;
+  });
+}
+
+/** Releases the lock if this run still holds it. Never throws: a failed release leaves a lock that expires. */
+export async function releaseHostLock(run: HostRun): Promise<void> {
+  try {
+    await run.remote.exec(unlockScript(run.doc.metadata.name, run.holder), { timeoutMs: 10_000 });
+  } catch {
+    run.report({ host: run.remote.name, step: 'unlock', message: 'could not release the deploy lock; it expires on its own' });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The proxy switch: write the upstream file atomically, `nginx -t`, reload, then make sure nginx
+ * really serves the new upstream (its old workers stopped accepting, and the verify URL answers)
+ * before anyone touches the old version.
+ */
+import { fail, mustExec, step, type HostRun } from './host-run.ts';
+import { waitHealthy, httpProbe } from './health.ts';
+import { switchScript, workersScript } from './remote-scripts.ts';
+import { renderUpstream, type LiveSlot } from './upstream.ts';
+
+/** What the switch script saw before the reload. */
+export interface SwitchResult {
+  master?: number;
+  workersBefore: number[];
+}
+
+export function parseSwitchOutput(stdout: string): SwitchResult {
+  const master = /^master=(\d+)$/m.exec(stdout)?.[1];
+  const workers = /^workers=(.*)$/m.exec(stdout)?.[1] ?? '';
+  return { master: master ? Number(master) : undefined, workersBefore: workers.split(/\s+/).filter(Boolean).map(Number) };
+}
+
+/**
+ * True once the reload took effect: every worker that accepts connections was started after the
+ * reload (old ones only finish their requests, shown as "shutting down"). Pure.
+ */
+export function reloadApplied(before: number[], psOutput: string): boolean {
+  const old = new Set(before);
+  let fresh = 0;
+  for (const line of psOutput.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const args = m[2] ?? '';
+    if (!/worker process/.test(args)) continue;
+    if (old.has(pid)) {
+      if (!/shutting down/.test(args)) return false;
+    } else fresh++;
+  }
+  return fresh > 0;
+}
+
+/**
+ * Points nginx at `live` and verifies it. On a failed `nginx -t` or reload the previous upstream file
+ * is restored (by the script) and this throws; nginx keeps serving the old version.
+ */
+export async function switchUpstream(run: HostRun, live: LiveSlot): Promise<SwitchResult> {
+  const { nginx } = run.doc.spec.proxy;
+  const content = renderUpstream(`Deployment/${run.doc.metadata.name}`, nginx.upstreamName, live);
+  return step(run, 'switch', `pointing nginx at ${live.slot} (127.0.0.1:${live.port})`, async () => {
+    const out = await mustExec(run, 'switch', switchScript(nginx.upstreamFile, nginx.command), { stdin: content });
+    return parseSwitchOutput(out.stdout);
+  });
+}
+
+/** Waits until nginx's new workers serve, then until the verify URL (if any) answers the expected status. */
+export async function verifyServing(run: HostRun, switched: SwitchResult): Promise<void> {
+  const { health, proxy } = run.doc.spec;
+  await step(run, 'verify', 'checking that nginx serves the new version', async () => {
+    const opts = { interval: Math.min(health.interval, 100), timeout: health.timeout, deadline: Math.max(10_000, health.timeout) };
+    if (switched.master) {
+      const master = switched.master;
+      const gate = await waitHealthy(async () => {
+        const ps = await mustExec(run, 'verify', workersScript(master));
+        return reloadApplied(switched.workersBefore, ps.stdout) ? { ok: true } : { ok: false, why: 'nginx still runs workers with the old configuration' };
+      }, opts, run.clock);
+      if (!gate.ok) throw fail(run, 'verify', gate.last);
+    }
+    const url = proxy.nginx.verifyUrl;
+    if (url) {
+      const u = new URL(url);
+      const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+      const gate = await waitHealthy(httpProbe(run.remote, port, `${u.pathname}${u.search}`, health.expectStatus, u.hostname), { ...opts, interval: health.interval }, run.clock);
+      if (!gate.ok) throw fail(run, 'verify', `${url}: ${gate.last}`);
+    }
+  });
+}

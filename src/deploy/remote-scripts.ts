@@ -1,0 +1,124 @@
+/**
+ * Host-side scripts shared by container and git deploys: the deploy lock, the state folder, atomic
+ * file writes, the nginx switch and nginx's worker list. Pure builders; each returns the exact text
+ * sent over SSH, so tests compare strings.
+ */
+import { join, quote } from './shell.ts';
+
+/** Where keelson keeps a deployment's state on a host (relative to the SSH user's home). */
+export function stateDir(app: string): string {
+  return `.keelson/deploy/${app}`;
+}
+
+/**
+ * Takes the lock directory atomically (mkdir). A lock past its expiry (judged by the host's clock) is
+ * taken over under a second mkdir mutex, so two takers cannot both win. Prints `acquired`, `held` or
+ * `took-over`, then the holder lines of the lock that was found.
+ */
+export function lockScript(app: string, holder: string, ttlSeconds: number): string {
+  const d = `${stateDir(app)}/lock`;
+  const info = `printf 'holder=%s\\nexpires=%s\\n' ${quote(holder)} "$((now + ${ttlSeconds}))" >"$d/info"`;
+  return [
+    `d=${quote(d)}; now=$(date +%s); mkdir -p ${quote(stateDir(app))}`,
+    `if mkdir "$d" 2>/dev/null; then ${info}; echo acquired; exit 0; fi`,
+    // A takeover mutex left by a killed keelson is removed after a minute.
+    `find "$d.takeover" -maxdepth 0 -mmin +1 -exec rmdir {} \\; 2>/dev/null`,
+    `if ! mkdir "$d.takeover" 2>/dev/null; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `trap 'rmdir "$d.takeover"' EXIT`,
+    `exp=$(sed -n 's/^expires=//p' "$d/info" 2>/dev/null)`,
+    // A lock dir without its info file (killed between mkdir and write) expires a TTL after it was made.
+    `[ -n "$exp" ] || exp=$(( $(stat -c %Y "$d") + ${ttlSeconds} ))`,
+    `if [ "$exp" -gt "$now" ]; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `old=$(cat "$d/info" 2>/dev/null); rm -rf "$d" && mkdir "$d" && ${info} && echo took-over && printf '%s\\n' "$old"`,
+  ].join('\n');
+}
+
+/** Removes the lock only if this holder still has it. Safe to repeat. */
+export function unlockScript(app: string, holder: string): string {
+  const d = quote(`${stateDir(app)}/lock`);
+  return `if grep -qxF ${quote(`holder=${holder}`)} ${d}/info 2>/dev/null; then rm -rf ${d}; fi`;
+}
+
+/** Writes stdin to `path` atomically (temp file in the same folder, then rename). */
+export function writeFileScript(path: string): string {
+  const tmp = quote(`${path}.keelson-tmp`);
+  return `mkdir -p "$(dirname ${quote(path)})" && cat >${tmp} && mv -f ${tmp} ${quote(path)}`;
+}
+
+/**
+ * Replaces the upstream file with stdin atomically, runs `nginx -t`, and reloads. On a failed test or
+ * reload the previous file is put back (exit 3 / 4, nginx's output on stderr), so nginx's config on
+ * disk stays one that passed `nginx -t`. Prints `master=PID` and `workers=PID...` (nginx's workers
+ * before the reload) so `verify` can tell when the new workers took over.
+ */
+export function switchScript(upstreamFile: string, nginx: string): string {
+  const f = quote(upstreamFile);
+  const restore = `if [ -e ${f}.keelson-prev ]; then mv -f ${f}.keelson-prev ${f}; else rm -f ${f}; fi`;
+  return [
+    `if [ -e ${f} ]; then cp -p ${f} ${f}.keelson-prev; else rm -f ${f}.keelson-prev; fi`,
+    `cat >${f}.keelson-tmp && mv -f ${f}.keelson-tmp ${f} || exit 2`,
+    `if ! out=$(${nginx} -t 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 3; fi`,
+    `pidf=$(${nginx} -T 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' | head -n 1)`,
+    `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
+    `[ -z "$master" ] || echo "workers=$(ps -o pid= --ppid "$master" | tr -s ' \\n' ' ')"`,
+    `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,
+  ].join('\n');
+}
+
+/** nginx's worker processes under `master`, as `PID ARGS` lines. */
+export function workersScript(master: number): string {
+  return join(['ps', '-o', 'pid=,args=', '--ppid', String(master)]);
+}
+
+/** Reads the host's state file, the upstream file and the listening TCP ports in one round trip. */
+export function inspectScript(app: string, upstreamFile: string): string {
+  return [
+    `echo '@@state'; cat ${quote(`${stateDir(app)}/state.json`)} 2>/dev/null`,
+    `echo; echo '@@upstream'; cat ${quote(upstreamFile)} 2>/dev/null`,
+    `echo; echo '@@ports'; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null`,
+  ].join('\n');
+}
+
+/** Splits output made of `@@name` sections. Pure. */
+export function parseSections(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let current = '';
+  for (const line of text.split('\n')) {
+    const m = /^@@([a-z]+)$/.exec(line);
+    if (m?.[1]) {
+      current = m[1];
+      out[current] = '';
+    } else if (current) out[current] += `${line}\n`;
+  }
+  for (const k of Object.keys(out)) out[k] = (out[k] ?? '').trim();
+  return out;
+}
+
+/** The ports in LISTEN state in /proc/net/tcp{,6} text. Pure. */
+export function listeningPorts(procNetTcp: string): Set<number> {
+  const ports = new Set<number>();
+  for (const line of procNetTcp.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    // sl local_address rem_address st …; state 0A is LISTEN.
+    if (cols[3] !== '0A' || !cols[1]) continue;
+    const port = parseInt(cols[1].split(':').pop() ?? '', 16);
+    if (Number.isFinite(port)) ports.add(port);
+  }
+  return ports;
+}
+
+/** A free port in the range: not listening and not excluded, starting at a random offset. Pure given `rand`. */
+export function pickPort(range: { from: number; to: number }, taken: Set<number>, rand: number): number | undefined {
+  const size = range.to - range.from + 1;
+  const start = Math.floor(rand * size);
+  for (let i = 0; i < size; i++) {
+    const p = range.from + ((start + i) % size);
+    if (!taken.has(p)) return p;
+  }
+  return undefined;
+}
+
+/** Lines exporting environment variables, sent on stdin so values never appear in a command line. */
+export function exportLines(env: Record<string, string>): string {
+  return Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join('');
+}
