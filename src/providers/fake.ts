@@ -95,6 +95,12 @@ export function createFakeProviders(world: FakeWorld): Providers {
         world.snapshots.push(snap);
         return { ...snap };
       }),
+    updateSnapshot: (id, description) =>
+      write('updateSnapshot', () => {
+        const snap = mustFind(world.snapshots, id);
+        snap.description = description;
+        snap.ownership = parseSnapshotDescription(description).ownership;
+      }),
     deleteSnapshot: (id) => write('deleteSnapshot', () => void (world.snapshots = world.snapshots.filter((s) => s.id !== id))),
     catalog: async () => world.catalog,
     bandwidth: async () => ({}),

@@ -77,6 +77,8 @@ export interface ComputeProvider {
   listSnapshots(): Promise<LiveSnapshot[]>;
   /** Starts a snapshot of a server; the description carries keelson's marker. Not idempotent on its own. */
   createSnapshot(serverId: string, description: string): Promise<LiveSnapshot>;
+  /** Rewrites a snapshot's description (keelson's marker included). Safe to repeat. */
+  updateSnapshot(id: string, description: string): Promise<void>;
   /** A snapshot already gone counts as deleted. Safe to repeat. */
   deleteSnapshot(id: string): Promise<void>;
   /**

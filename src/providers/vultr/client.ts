@@ -79,6 +79,7 @@ export interface VultrClient {
   bandwidth(id: string): Promise<Record<string, { incoming_bytes: number; outgoing_bytes: number }>>;
   listSnapshots(): Promise<VultrSnapshot[]>;
   createSnapshot(instanceId: string, description: string): Promise<VultrSnapshot>;
+  updateSnapshot(id: string, description: string): Promise<void>;
   deleteSnapshot(id: string): Promise<void>;
   listRegions(): Promise<{ id: string; city: string; country: string }[]>;
   listPlans(): Promise<{ id: string; locations: string[] }[]>;
@@ -162,6 +163,9 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
     async createSnapshot(instanceId, description) {
       const out = await call('create snapshot', 'snapshots', 'createSnapshot', { instance_id: instanceId, description }, false, instanceId);
       return field<VultrSnapshot>(out, 'snapshot', 'create snapshot');
+    },
+    async updateSnapshot(id, description) {
+      await call('update snapshot', 'snapshots', 'updateSnapshot', { 'snapshot-id': id, description }, true, id);
     },
     async deleteSnapshot(id) {
       await call('delete snapshot', 'snapshots', 'deleteSnapshot', { 'snapshot-id': id }, true, id);

@@ -52,6 +52,7 @@ export function createVultrProvider(client: VultrClient): ComputeProvider {
     },
     listSnapshots: async () => (await client.listSnapshots()).map(toLiveSnapshot),
     createSnapshot: async (serverId, description) => toLiveSnapshot(await client.createSnapshot(serverId, description)),
+    updateSnapshot: (id, description) => client.updateSnapshot(id, description),
     deleteSnapshot: async (id) => {
       await ignoreNotFound(() => client.deleteSnapshot(id));
     },
