@@ -34,8 +34,3 @@ export function rebuildsInProgress(servers: readonly LiveServer[], owner: string
   const names = new Set(servers.filter((s) => isOwnedBy(s.ownership, owner) && s.ownership.successorOf).map((s) => s.ownership!.name));
   return [...names].sort().map((n) => serverFamily(servers, owner, n)).filter((f) => f.successor);
 }
-
-/** Whether the instance is installed: active, running, `server_status ok`, with a real IPv4. */
-export function isInstalled(s: LiveServer | undefined): s is LiveServer {
-  return s !== undefined && s.status === 'active' && s.power === 'running' && s.install === 'ok' && s.ipv4 !== undefined;
-}

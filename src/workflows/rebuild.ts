@@ -12,9 +12,10 @@ import type { Manifests, ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
 import { isSnapshotNotReady } from '../providers/vultr/errors.ts';
-import { checkAborted, type Clock } from './clock.ts';
+import { checkAborted, sleepUnlessAborted, type Clock } from './clock.ts';
 import { flipRecords, longestTtlMs, pointingAt, readZones, recordsFollowing } from './dns-follow.ts';
-import { isInstalled, serverFamily } from './family.ts';
+import { serverFamily } from './family.ts';
+import { isInstalled } from '../apply/wait.ts';
 import { directProbe, type HealthProbe } from './health.ts';
 import { carriedBytes, flippedAt, monthOf, rebuildOpId, withCarried, withFlipped } from './marks.ts';
 import { sourceImage, type RebuildImage } from './snapshot-source.ts';
@@ -110,7 +111,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
 
   if (!next) {
     const image = await step('snapshot', async () => {
-      const img = await sourceImage({ compute, owner: ctx.owner, clock: ctx.clock, pollInterval: poll, signal: ctx.signal }, doc, old, op, opts.snapshot);
+      const img = await sourceImage({ compute, owner: ctx.owner, clock: ctx.clock, pollInterval: poll, timeoutMs: doc.spec.rebuild?.installTimeout ?? 3_600_000, signal: ctx.signal }, doc, old, op, opts.snapshot);
       return { value: img, detail: 'snapshotId' in img ? `${img.snapshot} (${img.snapshotId})` : `os ${img.osId}` };
     });
     next = await step('create', async () => {
@@ -129,7 +130,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
   if (!flipped) {
     try {
       installed = await step('install', async () => {
-        const s = await watcher.waitFor(successor.id, isInstalled, installDeadline(successor), ctx.signal);
+        const s = await watcher.waitFor(successor.id, (x) => x !== undefined && isInstalled(x), installDeadline(successor), ctx.signal);
         return { value: s!, detail: `${s!.ipv4}` };
       });
       if (doc.spec.healthCheck) {
@@ -159,7 +160,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
   const drainMs = doc.spec.rebuild?.drain ?? longestTtlMs(following.records);
   await step('drain', async () => {
     const wait = flipTime + drainMs - ctx.clock.now();
-    if (wait > 0) await ctx.clock.sleep(wait, ctx.signal);
+    if (wait > 0) await sleepUnlessAborted(ctx.clock, wait, ctx.signal);
     return { value: undefined, detail: `${Math.round(drainMs / 1000)}s` };
   });
 
@@ -217,7 +218,7 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
     } catch (err) {
       // The provider's "snapshot not complete" is a wait, never a failure of the rebuild.
       if (!(err instanceof ProviderError) || !isSnapshotNotReady(err)) throw err;
-      await ctx.clock.sleep(poll, ctx.signal);
+      await sleepUnlessAborted(ctx.clock, poll, ctx.signal);
     }
   }
 }
@@ -245,6 +246,6 @@ async function waitHealthy(ctx: WorkflowContext, doc: ServerDoc, s: LiveServer, 
     }
     if (passes >= check.healthyThreshold) return;
     if (ctx.clock.now() + check.interval > deadline) throw new Error(`health check never passed before the install timeout (last: ${last})`);
-    await ctx.clock.sleep(check.interval, ctx.signal);
+    await sleepUnlessAborted(ctx.clock, check.interval, ctx.signal);
   }
 }

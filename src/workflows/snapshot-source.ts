@@ -8,7 +8,8 @@ import { formatSnapshotDescription, isOwnedBy } from '../model/ownership.ts';
 import type { ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
 import type { ComputeProvider } from '../providers/types.ts';
-import { checkAborted, type Clock } from './clock.ts';
+import { waitForSnapshot } from '../apply/wait.ts';
+import { sleepUnlessAborted, type Clock } from './clock.ts';
 
 /** What to create the new server from. */
 export type RebuildImage = { snapshotId: string; snapshot: string } | { osId: number };
@@ -18,6 +19,8 @@ export interface SnapshotContext {
   owner: string;
   clock: Clock;
   pollInterval: number;
+  /** How long a pending snapshot is waited for. */
+  timeoutMs: number;
   signal?: AbortSignal;
 }
 
@@ -57,18 +60,16 @@ async function takeSnapshot(ctx: SnapshotContext, serverId: string, description:
       if (!(err instanceof ProviderError) || !err.retryable || attempt >= 5) throw err;
       const found = pickSnapshot(await ctx.compute.listSnapshots(), ctx.owner, name, op);
       if (found) return found;
-      await ctx.clock.sleep(ctx.pollInterval, ctx.signal);
+      await sleepUnlessAborted(ctx.clock, ctx.pollInterval, ctx.signal);
     }
   }
 }
 
-/** Polls until the snapshot is complete. A snapshot that disappears or turns `deleted` is a failure. */
-export async function waitComplete(ctx: SnapshotContext, id: string, name: string): Promise<LiveSnapshot> {
-  for (;;) {
-    checkAborted(ctx.signal);
-    const snap = (await ctx.compute.listSnapshots()).find((s) => s.id === id);
+/** Polls until the snapshot is complete; one that disappears or turns `deleted` fails the rebuild. */
+async function waitComplete(ctx: SnapshotContext, id: string, name: string): Promise<LiveSnapshot> {
+  return waitForSnapshot(ctx.compute, name, (all) => {
+    const snap = all.find((s) => s.id === id);
     if (!snap || snap.status === 'deleted') throw new WorkflowError(`Server/${name}`, 'rebuild', `snapshot ${name} (${id}) was deleted while waiting for it`);
-    if (snap.status === 'complete') return snap;
-    await ctx.clock.sleep(ctx.pollInterval, ctx.signal);
-  }
+    return snap;
+  }, { clock: ctx.clock, timeoutMs: ctx.timeoutMs, intervalMs: ctx.pollInterval });
 }
