@@ -24,6 +24,8 @@ export interface WorldOptions {
   rebuild?: Partial<RebuildPolicy>;
   healthCheck?: HealthCheck;
   sim?: SimulatorOptions;
+  /** Called after every API response the simulator sends (e.g. an invariant probe). */
+  onResponse?: () => void;
   /** Traffic already used by each old server this month, per day. */
   bandwidthBytes?: number;
 }
@@ -68,6 +70,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<TestWorld> {
     rateLimits: false,
     timings: { snapshotInstallMs: 5 * 60_000, snapshotMs: 2 * 60_000 },
     ...opts.sim,
+    ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
     seed: { vultr: seed, cloudflare: { ...base.cloudflare, records: [...base.cloudflare.records, ...records] } },
   });
   const docs = names.map((name) =>

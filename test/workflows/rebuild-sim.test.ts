@@ -60,3 +60,48 @@ describe('rebuild against the simulator (real SDKs, manual clock)', () => {
     expect(driver.seconds).toBeGreaterThan(300);
   });
 });
+
+describe('rebuild waits and failures', () => {
+  it('waits for a pending snapshot instead of failing, then succeeds', async () => {
+    world = await startWorld({ snapshotPendingMs: 7 * 60_000 });
+    const w = world;
+    const driver = manualDriver(w.sim.admin);
+    const providers = w.providers(counting(driver.inflight));
+    const result = await driver.run(rebuildServer({ providers, owner: OWNER, manifests: w.manifests, clock: driver.clock, pollInterval: 30_000 }, 'vpn-0'));
+    expect(result.outcome).toBe('rebuilt');
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toEqual([result.newId]);
+    // The snapshot became complete only after seven simulated minutes: the rebuild sat through them.
+    expect(result.steps.find((s) => s.step === 'snapshot')!.elapsedMs).toBeGreaterThanOrEqual(7 * 60_000 - 30_000);
+  });
+
+  it('a 503 on the create is retried and still makes exactly one server', async () => {
+    world = await startWorld();
+    const w = world;
+    w.sim.admin.addFault({ endpoint: 'POST /v2/instances', effect: 503, nth: 1 });
+    const driver = manualDriver(w.sim.admin);
+    const result = await driver.run(rebuildServer({ providers: w.providers(counting(driver.inflight)), owner: OWNER, manifests: w.manifests, clock: driver.clock }, 'vpn-0'));
+    expect(result.outcome).toBe('rebuilt');
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toEqual([result.newId]);
+  });
+
+  it('a health check that never passes destroys the new server, leaves DNS alone and says why', async () => {
+    const check = { type: 'http' as const, port: 443, path: '/health', expectStatus: 200, interval: 10_000, timeout: 2_000, healthyThreshold: 2, unhealthyThreshold: 3 };
+    world = await startWorld({ healthCheck: check, rebuild: { installTimeout: 20 * 60_000 } });
+    const w = world;
+    const instancesBefore = w.sim.admin.dump().vultr.instances.length;
+    const before = w.sim.admin.dump().cloudflare.records.find((r) => r.name === 'vpn-0.example.com')!;
+    const driver = manualDriver(w.sim.admin);
+    let probes = 0;
+    const probe = async () => (probes++, { ok: false as const, why: 'GET /health answered 503' });
+    const run = driver.run(rebuildServer({ providers: w.providers(counting(driver.inflight)), owner: OWNER, manifests: w.manifests, clock: driver.clock, probe }, 'vpn-0'));
+    const err = await run.then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowError);
+    expect((err as WorkflowError).opts).toMatchObject({ step: 'health', cleanedUp: true });
+    expect((err as Error).message).toMatch(/health check never passed.*503/);
+    expect(probes).toBeGreaterThan(10);
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toEqual([w.oldIds.get('vpn-0')]);
+    const after = w.sim.admin.dump().cloudflare.records.find((r) => r.name === 'vpn-0.example.com')!;
+    expect(after).toEqual(before);
+    expect(w.sim.admin.dump().vultr.instances).toHaveLength(instancesBefore);
+  });
+});
