@@ -39,7 +39,8 @@ function get(port: number, agent: Agent | false): Promise<{ status: number; body
   });
 }
 
-export function startLoad(opts: { port: number; keepAlive: number; fresh: number; maxRequests: number; maxMs: number }): { stop(): Promise<LoadStats> } {
+/** Starts the clients; each pauses `pauseMs` between requests so the load leaves CPU for the deploy. */
+export function startLoad(opts: { port: number; keepAlive: number; fresh: number; maxRequests: number; maxMs: number; pauseMs?: number }): { stop(): Promise<LoadStats> } {
   const stats: LoadStats = { total: 0, failed: 0, failures: [], retriedOnReusedConnection: 0, byVersion: {}, samples: [] };
   const deadline = performance.now() + opts.maxMs;
   let stopping = false;
@@ -65,6 +66,7 @@ export function startLoad(opts: { port: number; keepAlive: number; fresh: number
         stats.failed++;
         if (stats.failures.length < 20) stats.failures.push(`${keepAlive ? 'keep-alive' : 'new-connection'}: ${(err as Error).message}`);
       }
+      await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
     }
     if (agent) agent.destroy();
   };
