@@ -15,16 +15,20 @@ export function containerName(app: string, slot: string): string {
   return `${app}-${slot}`;
 }
 
-/** Prints the runtime to use: the configured one, or podman, then docker. */
-export function detectRuntimeScript(pref: 'auto' | Runtime): string {
+/**
+ * Prints, as sections: `@@runtime` (the configured one, or podman, then docker; exit 127 if none),
+ * then the app's containers: `@@all` and `@@running` names. Appended to the host inspection.
+ */
+export function containerInspectScript(pref: 'auto' | Runtime, app: string): string {
   const order = pref === 'auto' ? ['podman', 'docker'] : [pref];
-  return `${order.map((r) => `if command -v ${r} >/dev/null 2>&1; then echo ${r}; exit 0; fi`).join('; ')}; echo 'no container runtime (${order.join(', ')}) found on PATH' >&2; exit 127`;
-}
-
-/** Lists the app's containers: all of them, then (after `@@running`) the running ones. */
-export function listContainersScript(rt: Runtime, app: string): string {
-  const filter = ['--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}'];
-  return `${join([rt, 'ps', '-a', ...filter])} && echo @@running && ${join([rt, 'ps', ...filter])}`;
+  const filter = join(['--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}']);
+  return [
+    `rt=''; for r in ${order.join(' ')}; do if command -v "$r" >/dev/null 2>&1; then rt=$r; break; fi; done`,
+    `[ -n "$rt" ] || { echo 'no container runtime (${order.join(', ')}) found on PATH' >&2; exit 127; }`,
+    'echo @@runtime; echo "$rt"',
+    `echo @@all; "$rt" ps -a ${filter} || exit 1`,
+    `echo @@running; "$rt" ps ${filter} || exit 1`,
+  ].join('\n');
 }
 
 /** The pull step for a policy, or undefined when nothing is to be pulled. */

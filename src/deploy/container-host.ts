@@ -6,14 +6,14 @@
  */
 import type { ContainerSource } from '../model/types.ts';
 import {
-  CONTAINER_SLOTS, containerName, detectRuntimeScript, listContainersScript, logsArgs, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
+  CONTAINER_SLOTS, containerInspectScript, containerName, logsArgs, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
 import { inspectHost, recordState, type HostState } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
 import { switchUpstream, verifyServing } from './proxy.ts';
-import { exportLines, parseSections, pickPort } from './remote-scripts.ts';
+import { exportLines, pickPort } from './remote-scripts.ts';
 import { join } from './shell.ts';
 import type { LiveSlot } from './upstream.ts';
 
@@ -26,15 +26,8 @@ export interface HostDeployResult {
   switchedAfterMs: number;
 }
 
-async function detectRuntime(run: HostRun, src: ContainerSource): Promise<Runtime> {
-  const out = await mustExec(run, 'inspect', detectRuntimeScript(src.runtime));
-  return out.stdout.trim() as Runtime;
-}
-
-async function listContainers(run: HostRun, rt: Runtime): Promise<{ all: string[]; running: string[] }> {
-  const s = parseSections(`@@all\n${(await mustExec(run, 'inspect', listContainersScript(rt, run.doc.metadata.name))).stdout}`);
-  const names = (t: string | undefined): string[] => (t ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-  return { all: names(s.all), running: names(s.running) };
+function names(text: string | undefined): string[] {
+  return (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /**
@@ -58,10 +51,9 @@ export type VersionWanted = { version: string } | { previous: true };
 async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number): Promise<HostDeployResult> {
   const app = run.doc.metadata.name;
   const { health, strategy } = run.doc.spec;
-  const { rt, view, containers } = await step(run, 'inspect', 'reading the host state', async () => {
-    const rt = await detectRuntime(run, src);
-    return { rt, view: await inspectHost(run), containers: await listContainers(run, rt) };
-  });
+  const view = await step(run, 'inspect', 'reading the host state', () => inspectHost(run, containerInspectScript(src.runtime, app)));
+  const rt = (view.sections.runtime ?? '') as Runtime;
+  const containers = { all: names(view.sections.all), running: names(view.sections.running) };
   // Live only if nginx points at it and it runs; anything else of this app is a leftover of a killed run.
   const old = view.state.live && containers.running.includes(view.state.live.container ?? '') ? view.state.live : undefined;
   if ('previous' in target && !view.state.previous) throw fail(run, 'rollback', 'no previous version recorded on this host');

@@ -19,6 +19,8 @@ export interface HostView {
   listening: Set<number>;
   /** The upstream file as it is now ('' when missing). */
   upstream: string;
+  /** Sections printed by the caller's extra script. */
+  sections: Record<string, string>;
 }
 
 export function parseState(text: string): HostState {
@@ -43,16 +45,21 @@ export function reconcileState(recorded: HostState, marker: LiveSlot | undefined
   return { live: marker, previous };
 }
 
-/** Reads the state file, the upstream file and the listening ports (one command). Changes nothing. */
-export async function inspectHost(run: HostRun): Promise<HostView> {
+/**
+ * Reads the state file, the upstream file, the listening ports and whatever `extra` prints (one
+ * command, one round trip). Changes nothing.
+ */
+export async function inspectHost(run: HostRun, extra?: string): Promise<HostView> {
   const { nginx } = run.doc.spec.proxy;
-  const out = await mustExec(run, 'inspect', inspectScript(run.doc.metadata.name, nginx.upstreamFile));
+  const script = inspectScript(run.doc.metadata.name, nginx.upstreamFile);
+  const out = await mustExec(run, 'inspect', extra ? `${script}\n${extra}` : script);
   const s = parseSections(out.stdout);
   const upstream = s.upstream ?? '';
   return {
     state: reconcileState(parseState(s.state ?? ''), parseUpstreamMarker(upstream)),
     listening: listeningPorts(s.ports ?? ''),
     upstream,
+    sections: s,
   };
 }
 

@@ -3,7 +3,7 @@
  * file writes, the nginx switch and nginx's worker list. Pure builders; each returns the exact text
  * sent over SSH, so tests compare strings.
  */
-import { join, quote } from './shell.ts';
+import { quote } from './shell.ts';
 
 /** Where keelson keeps a deployment's state on a host (relative to the SSH user's home). */
 export function stateDir(app: string): string {
@@ -48,8 +48,10 @@ export function writeFileScript(path: string): string {
 /**
  * Replaces the upstream file with stdin atomically, runs `nginx -t`, and reloads. On a failed test or
  * reload the previous file is put back (exit 3 / 4, nginx's output on stderr), so nginx's config on
- * disk stays one that passed `nginx -t`. Prints `master=PID` and `workers=PID...` (nginx's workers
- * before the reload) so `verify` can tell when the new workers took over.
+ * disk stays one that passed `nginx -t`. Then waits (up to 10 s, on the host, so no round trips) until
+ * every worker that accepts connections was started by this reload, and prints `workers-before=` and
+ * the final worker list after `@@workers` for `reloadApplied` to confirm. Without a pid file it
+ * prints `master=` empty and the caller relies on the verify URL.
  */
 export function switchScript(upstreamFile: string, nginx: string): string {
   const f = quote(upstreamFile);
@@ -60,14 +62,19 @@ export function switchScript(upstreamFile: string, nginx: string): string {
     `if ! out=$(${nginx} -t 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 3; fi`,
     `pidf=$(${nginx} -T 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' | head -n 1)`,
     `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
-    `[ -z "$master" ] || echo "workers=$(ps -o pid= --ppid "$master" | tr -s ' \\n' ' ')"`,
+    `before=''; [ -z "$master" ] || before=$(ps -o pid= --ppid "$master" | tr -s ' \\n' '  '); echo "workers-before=$before"`,
     `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,
+    '[ -n "$master" ] || exit 0',
+    'i=0; while [ $i -lt 200 ]; do',
+    '  w=$(ps -o pid=,args= --ppid "$master"); stale=0; fresh=0',
+    `  for p in $(printf '%s\\n' "$w" | grep 'worker process$' | awk '{print $1}'); do`,
+    '    case " $before " in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
+    '  done',
+    '  [ $stale = 0 ] && [ $fresh = 1 ] && break',
+    '  sleep 0.05; i=$((i+1))',
+    'done',
+    `echo @@workers; printf '%s\\n' "$w"`,
   ].join('\n');
-}
-
-/** nginx's worker processes under `master`, as `PID ARGS` lines. */
-export function workersScript(master: number): string {
-  return join(['ps', '-o', 'pid=,args=', '--ppid', String(master)]);
 }
 
 /** Reads the host's state file, the upstream file and the listening TCP ports in one round trip. */

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upstreamPort } from '../../src/deploy/upstream.ts';
+import { containerSource } from '../helpers/deployment.ts';
+import { cleanupApp, importImages, runningContainers, shouldRun } from './harness/components.ts';
+import { startEnv, type E2eEnv } from './harness/env.ts';
+import { startLoad, wrongVersions } from './harness/load.ts';
+
+const APP = 'e2e-web';
+const run = shouldRun();
+
+describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () => {
+  let env: E2eEnv;
+  let images: { images: string[]; remove(): void };
+  const image = (tag: string): string => `localhost/${APP}:${tag}`;
+  const doc = (over: { deadline?: number } = {}) => env.doc({
+    source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 31000, to: 31999 } }) },
+    health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
+    strategy: { maxParallel: 1, drain: 300, keepPrevious: true, lockTtl: 60_000 },
+  });
+
+  beforeAll(async () => {
+    cleanupApp(APP);
+    env = await startEnv(APP);
+    images = importImages(env.dir, APP, [
+      { tag: 'v1', body: 'v1', healthy: true },
+      { tag: 'v2', body: 'v2', healthy: true },
+      { tag: 'sick', body: 'sick', healthy: false },
+    ]);
+  });
+  afterAll(() => {
+    cleanupApp(APP);
+    images?.remove();
+    env?.stop();
+  });
+
+  it('deploys v1 onto an empty host', async () => {
+    const s = await env.deploy(doc(), { version: image('v1') });
+    expect(s.hosts[0]?.status, JSON.stringify(s.hosts)).toBe('succeeded');
+    expect(runningContainers(APP)).toHaveLength(1);
+  });
+
+  it('20 consecutive deploys under keep-alive and new-connection load: 0 failed, every later response from the new version', async () => {
+    const load = startLoad({ port: env.nginx.port, keepAlive: 4, fresh: 4, maxRequests: 200_000, maxMs: 120_000 });
+    const windows: { from: number; to: number; version: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const version = i % 2 === 0 ? 'v2' : 'v1';
+      const s = await env.deploy(doc(), { version: image(version) });
+      expect(s.hosts[0]?.status, JSON.stringify(s.hosts)).toBe('succeeded');
+      const from = performance.now();
+      await new Promise((r) => setTimeout(r, 150));
+      windows.push({ from, to: performance.now(), version });
+    }
+    const stats = await load.stop();
+    expect(stats.failures).toEqual([]);
+    expect(stats.failed).toBe(0);
+    expect(stats.total).toBeGreaterThan(200);
+    let checked = 0;
+    for (const w of windows) {
+      expect(wrongVersions(stats.samples, w.from, w.to, w.version)).toEqual([]);
+      checked += stats.samples.filter((s) => s.startedAt >= w.from && s.startedAt < w.to).length;
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(runningContainers(APP)).toHaveLength(1);
+    console.log(`load: ${stats.total} requests, ${stats.failed} failed, ${stats.retriedOnReusedConnection} retried on a closed keep-alive connection, by version ${JSON.stringify(stats.byVersion)}`);
+  }, 150_000);
+
+  it('a version that never gets healthy fails within the deadline + 5 s and the old one keeps serving', async () => {
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 50_000, maxMs: 30_000 });
+    const t0 = performance.now();
+    const s = await env.deploy(doc({ deadline: 2000 }), { version: image('sick') });
+    const took = performance.now() - t0;
+    const stats = await load.stop();
+    expect(s.ok).toBe(false);
+    const h = s.hosts[0];
+    expect(h?.status).toBe('failed');
+    if (h?.status === 'failed') expect(h.error.message).toMatch(/^\[Deployment\/e2e-web\] host local, step health failed: .*GET \/health answered 404/);
+    expect(took).toBeLessThan(2000 + 5000);
+    expect(stats.failed).toBe(0);
+    expect(Object.keys(stats.byVersion)).toEqual(['v1']);
+    expect(runningContainers(APP)).toEqual([`${APP}-${readLiveSlot()}`]);
+  });
+
+  it('rollback switches back to the previous image with 0 failed requests', async () => {
+    const s1 = await env.deploy(doc(), { version: image('v2') });
+    expect(s1.ok).toBe(true);
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 50_000, maxMs: 30_000 });
+    const t0 = performance.now();
+    const s = await env.deploy(doc(), { action: 'rollback' });
+    const took = performance.now() - t0;
+    const after = performance.now();
+    await new Promise((r) => setTimeout(r, 200));
+    const stats = await load.stop();
+    expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+    expect(stats.failed).toBe(0);
+    expect(wrongVersions(stats.samples, after, Infinity, 'v1')).toEqual([]);
+    console.log(`rollback took ${Math.round(took)} ms (drain 300 ms included)`);
+  });
+
+  it('reports a failing remote command with its exit code and stderr, and leaves the live version', async () => {
+    const d = doc();
+    const s = await env.deploy({ ...d, spec: { ...d.spec, source: { container: containerSource({ image: image('v1'), pull: 'missing', portRange: { from: 31000, to: 31999 } }) } } }, { version: 'localhost/e2e-web-missing:v9' });
+    const h = s.hosts[0];
+    expect(h?.status).toBe('failed');
+    if (h?.status === 'failed') expect(h.error.message).toMatch(/host local, step pull failed: exit code \d+: .*(not found|unknown|no such|manifest|Error)/is);
+    expect(runningContainers(APP)).toHaveLength(1);
+  });
+
+  function readLiveSlot(): string {
+    const text = readFileSync(env.nginx.upstreamFile, 'utf8');
+    expect(upstreamPort(text)).toBeGreaterThan(0);
+    return (/"slot":"(\w+)"/.exec(text) ?? [])[1] ?? '';
+  }
+});

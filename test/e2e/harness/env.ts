@@ -1,0 +1,52 @@
+/**
+ * One end-to-end environment: sshd, nginx and a trusted known-hosts file in a temp dir, plus a
+ * helper that runs a rollout against it and collects its progress lines.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { trustHostKey } from '../../../src/deploy/known-hosts.ts';
+import { rollout, type RolloutSummary } from '../../../src/deploy/rollout.ts';
+import type { DeploymentDoc, DeploymentSpec, NotifierDoc } from '../../../src/model/types.ts';
+import { deploymentDoc, sshSettings } from '../../helpers/deployment.ts';
+import { startNginx, startSshd, tempDir, type Nginx, type Sshd } from './components.ts';
+
+export interface E2eEnv {
+  dir: string;
+  sshd: Sshd;
+  nginx: Nginx;
+  knownHosts: string;
+  doc(over: Partial<DeploymentSpec>): DeploymentDoc;
+  deploy(doc: DeploymentDoc, opts?: { action?: 'deploy' | 'rollback'; version?: string; notifiers?: NotifierDoc[]; env?: NodeJS.ProcessEnv }): Promise<RolloutSummary & { lines: string[] }>;
+  stop(): void;
+}
+
+export async function startEnv(app: string): Promise<E2eEnv> {
+  const dir = tempDir(app);
+  const sshd = await startSshd(dir);
+  const nginx = await startNginx(dir, app);
+  const knownHosts = join(dir, 'known_hosts');
+  await trustHostKey(knownHosts, '127.0.0.1', sshd.port, sshd.hostKeyBlob);
+  const doc = (over: Partial<DeploymentSpec>): DeploymentDoc => deploymentDoc(app, {
+    targets: { hosts: [{ name: 'local', address: '127.0.0.1', port: sshd.port }] },
+    ssh: sshSettings({ keyFile: sshd.clientKey, knownHostsFile: knownHosts, port: sshd.port }),
+    proxy: { nginx: { upstreamFile: nginx.upstreamFile, upstreamName: app, command: nginx.command, verifyUrl: `http://127.0.0.1:${nginx.port}/` } },
+    ...over,
+  });
+  return {
+    dir, sshd, nginx, knownHosts, doc,
+    async deploy(d, opts = {}) {
+      const lines: string[] = [];
+      const hosts = 'hosts' in d.spec.targets ? d.spec.targets.hosts : [];
+      const summary = await rollout({
+        doc: d, action: opts.action ?? 'deploy', version: opts.version, hosts, root: dir, notifiers: opts.notifiers, env: opts.env ?? process.env,
+        report: (p) => lines.push(`${p.host} ${p.step}: ${p.message}`),
+      });
+      return { ...summary, lines };
+    },
+    stop() {
+      nginx.stop();
+      sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

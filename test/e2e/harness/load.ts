@@ -1,0 +1,89 @@
+/**
+ * A bounded load generator against nginx: keep-alive clients (a connection reused for every request)
+ * and new-connection clients (Connection: close). It records each response's version and when its
+ * request started, so a test can check what was served after each deploy returned.
+ *
+ * Like browsers and Cloudflare's edge (RFC 9112 §9.3.1), a keep-alive client retries an idempotent
+ * request once when the server closed the reused idle connection before answering; such retries are
+ * counted separately. Anything else — an error, a timeout, a non-200 — is a failed request.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface Sample {
+  startedAt: number;
+  body: string;
+}
+
+export interface LoadStats {
+  total: number;
+  failed: number;
+  failures: string[];
+  retriedOnReusedConnection: number;
+  byVersion: Record<string, number>;
+  samples: Sample[];
+}
+
+function get(port: number, agent: Agent | false): Promise<{ status: number; body: string; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent, headers: agent ? {} : { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }));
+      res.on('error', reject);
+    });
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { reused: req.reusedSocket })));
+    req.end();
+  });
+}
+
+/** Starts the clients; each pauses `pauseMs` between requests so the load leaves CPU for the deploy. */
+export function startLoad(opts: { port: number; keepAlive: number; fresh: number; maxRequests: number; maxMs: number; pauseMs?: number }): { stop(): Promise<LoadStats> } {
+  const stats: LoadStats = { total: 0, failed: 0, failures: [], retriedOnReusedConnection: 0, byVersion: {}, samples: [] };
+  const deadline = performance.now() + opts.maxMs;
+  let stopping = false;
+  const client = async (keepAlive: boolean): Promise<void> => {
+    const agent = keepAlive ? new Agent({ keepAlive: true, maxSockets: 1 }) : false;
+    while (!stopping && stats.total < opts.maxRequests && performance.now() < deadline) {
+      const startedAt = performance.now();
+      stats.total++;
+      try {
+        let res;
+        try {
+          res = await get(opts.port, agent);
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException & { reused?: boolean };
+          if (!(keepAlive && e.reused && e.code === 'ECONNRESET')) throw err;
+          stats.retriedOnReusedConnection++;
+          res = await get(opts.port, agent);
+        }
+        if (res.status !== 200) throw new Error(`status ${res.status}: ${res.body.slice(0, 80)}`);
+        stats.byVersion[res.body] = (stats.byVersion[res.body] ?? 0) + 1;
+        stats.samples.push({ startedAt, body: res.body });
+      } catch (err) {
+        stats.failed++;
+        if (stats.failures.length < 20) stats.failures.push(`${keepAlive ? 'keep-alive' : 'new-connection'}: ${(err as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
+    }
+    if (agent) agent.destroy();
+  };
+  const running = Promise.all([
+    ...Array.from({ length: opts.keepAlive }, () => client(true)),
+    ...Array.from({ length: opts.fresh }, () => client(false)),
+  ]);
+  return {
+    async stop() {
+      stopping = true;
+      await running;
+      return stats;
+    },
+  };
+}
+
+/** Responses whose request started in [from, to) that did not come from `version`. */
+export function wrongVersions(samples: Sample[], from: number, to: number, version: string): Sample[] {
+  return samples.filter((s) => s.startedAt >= from && s.startedAt < to && s.body !== version);
+}
