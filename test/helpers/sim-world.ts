@@ -61,7 +61,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<TestWorld> {
   );
   const records: SimRecord[] = names.map((name, i) => ({
     id: `f00d${String(i).padStart(28, '0')}`, zone_id: FOREIGN_IDS.exampleCom, name: `${name}.${ZONE}`, type: 'A', content: oldIp(i),
-    ttl: 60, proxied: false, comment: `[k:${OWNER}/${name}]`, tags: [], settings: {},
+    ttl: 60, proxied: false, comment: `[k:${OWNER}/example]`, tags: [], settings: {},
     created_on: '2026-11-01T00:00:00.000000Z', modified_on: '2026-11-01T00:00:00.000000Z',
   }));
   const seed: WorldData['vultr'] = { ...base.vultr, instances: [...base.vultr.instances, ...instances], snapshots: [...base.vultr.snapshots, golden] };

@@ -55,7 +55,7 @@ describe('rebuild against the simulator (real SDKs, manual clock)', () => {
     const rec = dump.cloudflare.records.find((r) => r.name === 'vpn-0.example.com')!;
     expect(rec.content).toBe(inst.ip);
     expect(rec.content).not.toBe(oldIp(0));
-    expect(rec.comment).toBe('[k:acme/vpn-0]');
+    expect(rec.comment).toBe('[k:acme/example]');
     expect(violations).toEqual([]);
     expect(driver.seconds).toBeGreaterThan(300);
   });
