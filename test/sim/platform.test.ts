@@ -6,7 +6,7 @@ import { PermissionDeniedError, RateLimitError } from 'cloudflare';
 import { createClock } from '../../src/sim/clock.ts';
 import { DEFAULT_TIMINGS, FOREIGN_IDS, startSimulator } from '../../src/sim/index.ts';
 import { VULTR_ERRORS } from '../../src/sim/vultr/errors.ts';
-import { cloudflareSdk, failed, ok, startTestSim, vultrSdk, type VInstance } from './harness.ts';
+import { cloudflareSdk, failed, loose, ok, startTestSim, vultrSdk, type VInstance } from './harness.ts';
 
 const { sim, vultr, cf } = await startTestSim({ rateLimits: { vultrPerSecond: 30, cloudflarePerWindow: 1200 } });
 const admin = async (method: string, path: string, body?: object) => {
@@ -152,7 +152,7 @@ describe('persistence and time', () => {
     const first = await startSimulator({ statePath, manualClock: true, rateLimits: false });
     const v = vultrSdk(first);
     const i = ok<{ instance: VInstance }>(await v.instances.createInstance({ region: 'lhr', plan: 'vc2-1c-1gb', os_id: '2136', label: 'kept' })).instance;
-    await cloudflareSdk(first).dns.records.create({ zone_id: FOREIGN_IDS.exampleNet, type: 'A', name: 'kept', content: '192.0.2.99' });
+    await loose(cloudflareSdk(first)).create({ zone_id: FOREIGN_IDS.exampleNet, type: 'A', name: 'kept', content: '192.0.2.99' });
     first.admin.advance(DEFAULT_TIMINGS.osInstallMs / 2);
     await first.stop();
     expect(readdirSync(dir)).toEqual(['state.json']);

@@ -4,7 +4,7 @@ import { VULTR_ERRORS } from '../../src/sim/vultr/errors.ts';
 import { failed, ok, startTestSim, type VInstance, type VMeta } from './harness.ts';
 
 const { sim, vultr } = await startTestSim({ notFoundAfterCreateMs: 5_000 });
-const inst = vultr.instances as Record<string, (p?: object) => Promise<unknown>>;
+const inst = vultr.instances;
 
 async function create(params: object = {}): Promise<VInstance> {
   const r = ok<{ instance: VInstance }>(await inst.createInstance({ region: 'ewr', plan: 'vc2-1c-1gb', os_id: '2284', ...params }));
