@@ -139,6 +139,11 @@ describe('planChanges: records', () => {
     expect(p.problems.map((x) => x.message).join()).toMatch(/already exists in the zone without acme's marker/);
   });
 
+  it('an unmanaged record pointing at a server this plan deletes is a warning', () => {
+    const p = plan(manifests({ zones: [zone('example-com', D, [])] }), live({ servers: [liveServer(web)], records: [rec('manual.example.com', 'A', '192.0.2.10', { owner: null })] }));
+    expect(p.warnings).toEqual(['[Server/web-ewr] unmanaged record manual.example.com A 192.0.2.10 points at server srv-web-ewr, which this plan deletes']);
+  });
+
   it('a zone missing at the provider is a problem naming the file', () => {
     const p = plan(manifests({ zones: [zone('other-org', 'other.org', [])] }), live());
     expect(p.problems[0]).toMatchObject({ file: 'manifests/dns.yaml', line: 1, path: '/spec/zone' });
