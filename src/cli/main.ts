@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { describeError } from './exit.ts';
+import { simCommand } from './sim.ts';
 
 /** Options every verb understands (declared on the root command). */
 export interface GlobalOptions {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['pretty', 'json']))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  program.addCommand(simCommand());
   return program;
 }
 
