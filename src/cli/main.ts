@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
+import { applyCommand } from './apply.ts';
 import { registerDemo } from './demo.ts';
 import { describeError } from './exit.ts';
+import { importCommand } from './import.ts';
+import { planCommand } from './plan.ts';
 import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
@@ -19,12 +22,17 @@ export function buildProgram(): Command {
 Start here:
   keelson validate                      check keelson.yaml and manifests/ in this folder
   keelson validate --dir examples/vpn-fleet
-  keelson demo                          validate every example (what \`npm start\` runs)
+  keelson plan --dir examples/two-region-saas     show what would change (exit 2 = changes)
+  keelson apply --dir examples/two-region-saas    apply it (the embedded simulator without credentials)
+  keelson demo                          validate → plan → apply → plan on the simulator (what \`npm start\` runs)
 
 Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )
     .exitOverride();
   registerValidate(program);
+  program.addCommand(planCommand());
+  program.addCommand(applyCommand());
+  program.addCommand(importCommand());
   registerDemo(program);
   return program;
 }
