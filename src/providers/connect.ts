@@ -32,6 +32,8 @@ export interface ConnectOptions {
   /** Budgets for this connection only (tests, benches); default: the process-wide shared budgets. */
   budgets?: { vultr?: RateBudget | BudgetSettings; cloudflare?: RateBudget | BudgetSettings };
   retry?: RetryPolicy;
+  /** How long a Vultr 429 holds the Vultr budget (tests shorten it); default 1 s. */
+  vultrRateLimitWaitMs?: number;
   /** Options for the embedded simulator when it is used. */
   simulator?: SimulatorOptions;
   /** Where the one-line simulator notice goes (default stderr). */
@@ -72,7 +74,7 @@ export function connectEndpoints(endpoints: Endpoints, settings: ProviderSetting
     cloudflare: budget('cloudflare', opts.budgets?.cloudflare, { limit: settings.cloudflare.requestsPerFiveMinutes, windowMs: 300_000 }),
   };
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry });
+  const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry, rateLimitWaitMs: opts.vultrRateLimitWaitMs });
   const cloudflare = createCloudflareClient({ ...endpoints.cloudflare, budget: budgets.cloudflare, retry });
   return {
     providers: { compute: createVultrProvider(vultr), dns: createCloudflareProvider(cloudflare) },

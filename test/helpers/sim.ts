@@ -16,6 +16,7 @@ export async function startTestSim(opts: SimulatorOptions = {}, retry: RetryPoli
   const conn = connectEndpoints(simulatorEndpoints(sim), undefined, {
     budgets: { vultr: { limit: 10_000, windowMs: 1000, concurrency: 32 }, cloudflare: { limit: 10_000, windowMs: 1000, concurrency: 32 } },
     retry,
+    vultrRateLimitWaitMs: 20,
   });
   return { sim, conn, stop: () => sim.stop() };
 }

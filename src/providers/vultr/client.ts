@@ -70,6 +70,8 @@ export interface VultrClientOptions {
   retry: RetryPolicy;
   /** The SDK has no timeout of its own: a call unanswered this long counts as a dropped connection. */
   timeoutMs?: number;
+  /** How long a 429 holds the Vultr budget (the SDK hides Vultr's retry-after); default 1 s. */
+  rateLimitWaitMs?: number;
 }
 
 export interface VultrClient {
@@ -113,7 +115,7 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
         if (out instanceof Error) throw out;
         return out;
       },
-      { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyVultrError(err, operation, resource) },
+      { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyVultrError(err, operation, resource, opts.rateLimitWaitMs) },
     );
   }
 
