@@ -75,9 +75,10 @@ export class LockHeldError extends KeelsonError {
   }
 }
 
+/** `file:line:col [Kind/name] spec.records[0].ttl`: where a problem is, as a human reads it. */
 export function formatLocation(p: SourceLocation): string {
   const where = `${p.file}:${p.line}:${p.col}`;
-  const what = [p.resource, p.path || undefined].filter(Boolean).join(' ');
+  const what = [p.resource ? `[${p.resource}]` : undefined, p.path ? dottedPath(p.path) : undefined].filter(Boolean).join(' ');
   return what ? `${where} ${what}` : where;
 }
 
@@ -128,4 +129,14 @@ export class HostKeyError extends KeelsonError {
         : `host key of ${host} changed: it presented ${presented} but the known-hosts file has ${known.join(', ')}; refusing to connect (if the host was rebuilt, remove its line and trust it again)`,
     );
   }
+}
+
+/** `/spec/records/0/ttl` → `spec.records[0].ttl`. */
+export function dottedPath(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join('');
 }

@@ -1,6 +1,11 @@
 import { Command, Option } from 'commander';
+import { applyCommand } from './apply.ts';
+import { registerDemo } from './demo.ts';
 import { describeError } from './exit.ts';
+import { importCommand } from './import.ts';
+import { planCommand } from './plan.ts';
 import { simCommand } from './sim.ts';
+import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
 export interface GlobalOptions {
@@ -12,7 +17,24 @@ export function buildProgram(): Command {
     .description('GitOps reconciler for small fleets: Vultr servers, Cloudflare DNS and blue/green app deploys from YAML in git.')
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['pretty', 'json']))
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Start here:
+  keelson validate                      check keelson.yaml and manifests/ in this folder
+  keelson validate --dir examples/vpn-fleet
+  keelson plan --dir examples/two-region-saas     show what would change (exit 2 = changes)
+  keelson apply --dir examples/two-region-saas    apply it (the embedded simulator without credentials)
+  keelson demo                          validate → plan → apply → plan on the simulator (what \`npm start\` runs)
+
+Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
+    )
     .exitOverride();
+  registerValidate(program);
+  program.addCommand(planCommand());
+  program.addCommand(applyCommand());
+  program.addCommand(importCommand());
+  registerDemo(program);
   program.addCommand(simCommand());
   return program;
 }

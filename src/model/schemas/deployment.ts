@@ -30,7 +30,7 @@ const container = obj(
     portRange: obj(
       { from: int('First port.', 1024, 65535), to: int('Last port.', 1024, 65535) },
       ['from', 'to'],
-      { description: 'Host ports (on 127.0.0.1) keelson picks a free one from for each new container.' },
+      { description: 'Host ports (on 127.0.0.1) keelson picks a free one from for each new container.', default: { from: 20000, to: 20999 } },
     ),
   },
   ['image'],

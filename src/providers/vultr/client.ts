@@ -68,6 +68,10 @@ export interface VultrClientOptions {
   baseUrl?: string;
   budget: RateBudget;
   retry: RetryPolicy;
+  /** The SDK has no timeout of its own: a call unanswered this long counts as a dropped connection. */
+  timeoutMs?: number;
+  /** How long a 429 holds the Vultr budget (the SDK hides Vultr's retry-after); default 1 s. */
+  rateLimitWaitMs?: number;
 }
 
 export interface VultrClient {
@@ -106,12 +110,12 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
     const f = fn(group, method);
     return callProvider(
       async () => {
-        const out = await f(params);
+        const out = await withTimeout(f(params), opts.timeoutMs ?? 60_000);
         // The SDK resolves failures instead of rejecting them.
         if (out instanceof Error) throw out;
         return out;
       },
-      { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyVultrError(err, operation, resource) },
+      { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyVultrError(err, operation, resource, opts.rateLimitWaitMs) },
     );
   }
 
@@ -180,6 +184,15 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
     listSshKeys: () => listAll('list ssh keys', 'sshKeys', 'listSshKeys', 'ssh_keys'),
     listStartupScripts: () => listAll('list startup scripts', 'startupScripts', 'listStartupScripts', 'startup_scripts'),
   };
+}
+
+/** The abandoned request keeps its socket until the server answers or closes; only the wait ends here. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { type: 'request-timeout', code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function readPage<T>(body: unknown, key: string, operation: string): Page<T> {

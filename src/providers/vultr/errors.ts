@@ -12,7 +12,7 @@ const STATUS_BY_TEXT = new Map<string, number>(
 );
 
 /** Vultr sends no retry-after the SDK lets us read; its limit is per second, so a 429 waits out one second. */
-const RATE_LIMIT_WAIT_MS = 1000;
+export const VULTR_RATE_LIMIT_WAIT_MS = 1000;
 
 export interface VultrFailure {
   status?: number;
@@ -35,7 +35,7 @@ export function parseVultrError(err: unknown): VultrFailure {
 }
 
 /** Classifies any failure of a Vultr call: retryable are 429, 5xx and connection errors. */
-export function classifyVultrError(err: unknown, operation: string, resource?: string): ProviderError {
+export function classifyVultrError(err: unknown, operation: string, resource?: string, rateLimitWaitMs = VULTR_RATE_LIMIT_WAIT_MS): ProviderError {
   if (err instanceof ProviderError) return err;
   const f = parseVultrError(err);
   const retryable = f.connection || f.status === 429 || (f.status !== undefined && f.status >= 500);
@@ -43,7 +43,7 @@ export function classifyVultrError(err: unknown, operation: string, resource?: s
     resource,
     status: f.status,
     retryable,
-    retryAfterMs: f.status === 429 ? RATE_LIMIT_WAIT_MS : undefined,
+    retryAfterMs: f.status === 429 ? rateLimitWaitMs : undefined,
   });
 }
 

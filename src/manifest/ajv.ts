@@ -1,0 +1,61 @@
+/**
+ * The schema validators: one ajv instance in strict mode, one compiled validator per kind, built
+ * from exactly the JSON that is published under `schemas/`. Compiled once per process, on first use.
+ */
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Cron } from 'croner';
+import * as ajvFormats from 'ajv-formats';
+import { KIND_SCHEMAS, buildSchema, type KindName } from '../model/schemas/build.ts';
+
+// ajv-formats ships CommonJS with a default export; under ESM the callable sits on `.default`.
+const addFormats = (ajvFormats as unknown as { default: (a: Ajv, f: string[]) => Ajv }).default;
+
+/** Why a cron expression is invalid, or undefined when croner accepts it. */
+export function cronProblem(expr: string): string | undefined {
+  try {
+    new Cron(expr, { paused: true });
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** An IANA zone name that this Node's Intl knows (aliases included), or "UTC". */
+export function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let instance: { ajv: Ajv; validators: Map<KindName, ValidateFunction> } | undefined;
+
+function build(): { ajv: Ajv; validators: Map<KindName, ValidateFunction> } {
+  // strictRequired is off: the schemas say "exactly one of these fields" as oneOf branches that only
+  // list `required`, which that check would refuse; every other strict check stays on.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+  addFormats(ajv, ['uri']);
+  ajv.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
+  ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
+  const validators = new Map<KindName, ValidateFunction>();
+  for (const [kind, { source }] of Object.entries(KIND_SCHEMAS) as [KindName, (typeof KIND_SCHEMAS)[KindName]][]) {
+    validators.set(kind, ajv.compile(buildSchema(source)));
+  }
+  return { ajv, validators };
+}
+
+/** The compiled validator for a kind. */
+export function validatorFor(kind: KindName): ValidateFunction {
+  instance ??= build();
+  return instance.validators.get(kind) as ValidateFunction;
+}
+
+/** A validator for a sub-schema of a kind's schema, addressed by its JSON pointer (compiled once, cached by ajv). */
+export function subValidator(kind: KindName, pointer: string): ValidateFunction | undefined {
+  instance ??= build();
+  const id = (instance.validators.get(kind)?.schema as { $id: string }).$id;
+  return instance.ajv.getSchema(`${id}${pointer}`);
+}
