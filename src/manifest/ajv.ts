@@ -57,5 +57,10 @@ export function validatorFor(kind: KindName): ValidateFunction {
 export function subValidator(kind: KindName, pointer: string): ValidateFunction | undefined {
   instance ??= build();
   const id = (instance.validators.get(kind)?.schema as { $id: string }).$id;
-  return instance.ajv.getSchema(`${id}${pointer}`);
+  try {
+    return instance.ajv.getSchema(`${id}${pointer}`);
+  } catch {
+    // A branch that cannot compile alone only costs the oneOf its nicer message.
+    return undefined;
+  }
 }
