@@ -12,6 +12,7 @@ import { observe } from '../providers/observe.ts';
 import { EXIT } from './exit.ts';
 import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
+import { finishRebuildsFor } from './rebuild.ts';
 
 interface ApplyOptions {
   dir: string;
@@ -71,6 +72,8 @@ export function applyCommand(): Command {
           live = await observe(conn.providers, observeScope(manifests));
           assertFresh(plan, live);
         } else {
+          // A rebuild a crash left half done is finished by its own workflow before anything is planned.
+          await finishRebuildsFor(project, manifests, conn);
           ({ plan, live } = await observeAndPlan(project, manifests, conn.providers, { revision: await gitRevision(project.root) }));
         }
         process.stdout.write(`${formatPlan(plan, 'text', useColor(process.stdout))}\n`);

@@ -5,6 +5,10 @@ import { describeError } from './exit.ts';
 import { importCommand } from './import.ts';
 import { planCommand } from './plan.ts';
 import { simCommand } from './sim.ts';
+import { destroyCommand } from './destroy.ts';
+import { rebuildCommand } from './rebuild.ts';
+import { scheduleCommand } from './schedule.ts';
+import { statusCommand } from './status.ts';
 import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
@@ -36,6 +40,10 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(importCommand());
   registerDemo(program);
   program.addCommand(simCommand());
+  program.addCommand(rebuildCommand());
+  program.addCommand(destroyCommand());
+  program.addCommand(scheduleCommand());
+  program.addCommand(statusCommand());
   return program;
 }
 

@@ -57,6 +57,11 @@ export function withCarried(tags: readonly string[], month: string, bytes: numbe
   return replaceTag(tags, BW, `${BW}${month}:${Math.round(bytes)}`);
 }
 
+/** The workflow marks among `tags` (bandwidth carried over, hooks run, flip time): kept whenever tags are rewritten. */
+export function workflowTags(tags: readonly string[]): string[] {
+  return tags.filter((t) => t.startsWith(BW) || t.startsWith(HOOK) || t.startsWith(FLIPPED));
+}
+
 export function hooksDone(tags: readonly string[]): Set<string> {
   return new Set(tags.filter((t) => t.startsWith(HOOK)).map((t) => t.slice(HOOK.length)));
 }

@@ -8,6 +8,7 @@
  */
 import type { LiveServer } from '../model/live.ts';
 import { formatServerTags, parseServerTags } from '../model/ownership.ts';
+import { desiredHostname, serverCreateHash } from '../plan/server-request.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
@@ -16,6 +17,7 @@ import { checkAborted, sleepUnlessAborted, type Clock } from './clock.ts';
 import { flipRecords, longestTtlMs, pointingAt, readZones, recordsFollowing } from './dns-follow.ts';
 import { serverFamily } from './family.ts';
 import { isInstalled } from '../apply/wait.ts';
+import { monthBytes } from './bandwidth.ts';
 import { directProbe, type HealthProbe } from './health.ts';
 import { carriedBytes, flippedAt, monthOf, rebuildOpId, withCarried, withFlipped } from './marks.ts';
 import { sourceImage, type RebuildImage } from './snapshot-source.ts';
@@ -166,8 +168,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
 
   const carried = await step('bandwidth', async () => {
     const month = monthOf(ctx.clock.now());
-    const usage = await compute.bandwidth(old.id);
-    const own = Object.entries(usage).filter(([day]) => day.startsWith(month)).reduce((n, [, b]) => n + b.inBytes + b.outBytes, 0);
+    const own = monthBytes(await compute.bandwidth(old.id), month);
     // Absolute, not incremental: a rerun rewrites the same total instead of adding it twice.
     const total = own + carriedBytes(old.tags, month);
     const current = (await compute.getServer(installed.id)) ?? installed;
@@ -196,15 +197,16 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
   const name = doc.metadata.name;
   const ownTags = formatServerTags({
     ownership: { owner: ctx.owner, name, op, successorOf: old.id },
-    ...(old.createHash ? { createHash: old.createHash } : {}),
+    // The planner's own hash of the create-time inputs, so the next plan sees the successor as up to date.
+    createHash: serverCreateHash(doc),
     ...(doc.spec.protect ? { protect: true } : {}),
   });
   const input: ServerCreateInput = {
     region,
     plan: doc.spec.plan,
     image: 'snapshotId' in image ? { snapshotId: image.snapshotId } : { osId: image.osId },
-    label: old.label || name,
-    hostname: old.hostname || doc.spec.hostname || name,
+    label: name,
+    hostname: desiredHostname(doc),
     tags: [...new Set([...parseServerTags(old.tags).userTags, ...ownTags])].sort(),
     opTag: `keelson:op=${op}`,
     sshKeyIds: await sshKeyIds(ctx, doc),

@@ -1,0 +1,23 @@
+/**
+ * What the workflow verbs (rebuild, destroy, schedule, status, and apply's rebuild resume) share: a
+ * workflow context on a connection, whose clock follows the embedded simulator's when there is one.
+ */
+import { realClock } from '../apply/types.ts';
+import type { Manifests, ProjectConfig } from '../model/types.ts';
+import { EMBEDDED_SIM_SPEED, type Connection } from '../providers/connect.ts';
+import { scaledClock, type Clock } from '../workflows/clock.ts';
+import type { WorkflowContext } from '../workflows/rebuild.ts';
+
+/** The embedded simulator's clock (it runs faster than the wall), or real time. */
+export function clockFor(conn: Connection): Clock {
+  const sim = conn.simulator;
+  return sim ? scaledClock(() => sim.admin.now(), EMBEDDED_SIM_SPEED) : realClock;
+}
+
+export function workflowContext(project: ProjectConfig, manifests: Manifests, conn: Connection, extra: Partial<WorkflowContext> = {}): WorkflowContext {
+  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), ...extra };
+}
+
+export function seconds(ms: number): string {
+  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+}
