@@ -147,7 +147,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
       });
     }
   } else {
-    installed = (await compute.getServer(successor.id)) ?? successor;
+    installed = successor;
     skip('install', 'already serving');
   }
 
@@ -171,9 +171,9 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
     const own = monthBytes(await compute.bandwidth(old.id), month);
     // Absolute, not incremental: a rerun rewrites the same total instead of adding it twice.
     const total = own + carriedBytes(old.tags, month);
-    const current = (await compute.getServer(installed.id)) ?? installed;
-    if (carriedBytes(current.tags, month) !== total) {
-      installed = await compute.updateServer(installed.id, { tags: withCarried(current.tags, month, total) });
+    // `installed` carries the tags as last written (the flip's update, or the listing on a rerun).
+    if (carriedBytes(installed.tags, month) !== total) {
+      installed = await compute.updateServer(installed.id, { tags: withCarried(installed.tags, month, total) });
     }
     return { value: total, detail: `${total} bytes for ${month}` };
   });

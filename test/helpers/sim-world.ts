@@ -9,7 +9,7 @@ import { createVultrClient } from '../../src/providers/vultr/client.ts';
 import { createVultrProvider } from '../../src/providers/vultr/provider.ts';
 import { createCloudflareClient } from '../../src/providers/cloudflare/client.ts';
 import { createCloudflareProvider } from '../../src/providers/cloudflare/provider.ts';
-import { createRateBudget, type RateBudget } from '../../src/providers/rate-budget.ts';
+import { createRateBudget, type BudgetSettings, type RateBudget } from '../../src/providers/rate-budget.ts';
 import type { Providers } from '../../src/providers/types.ts';
 import { serverDoc } from './server-doc.ts';
 
@@ -37,7 +37,7 @@ export interface TestWorld {
   fqdn: (name: string) => string;
   oldIds: Map<string, string>;
   /** Real-SDK providers; `wrap` sees every attempt (a test's kill switch). */
-  providers(wrap?: (budget: RateBudget) => RateBudget): Providers;
+  providers(wrap?: (budget: RateBudget) => RateBudget, vultrBudget?: Partial<BudgetSettings>): Providers;
 }
 
 export const oldIp = (i: number): string => `198.51.100.${200 + i}`;
@@ -73,6 +73,17 @@ export async function startWorld(opts: WorldOptions = {}): Promise<TestWorld> {
     ...(opts.onResponse ? { onResponse: opts.onResponse } : {}),
     seed: { vultr: seed, cloudflare: { ...base.cloudflare, records: [...base.cloudflare.records, ...records] } },
   });
+  const manifests = worldManifests(names, opts);
+  return {
+    sim, manifests, names,
+    fqdn: (name) => `${name}.${ZONE}`,
+    oldIds: new Map(instances.map((i, n) => [names[n]!, i.id])),
+    providers: (wrap, vultrBudget) => simProviders(sim, wrap, vultrBudget),
+  };
+}
+
+/** The manifests matching the seeded world: one Server per name with its A record, and the zone. */
+export function worldManifests(names: string[], opts: Pick<WorldOptions, 'rebuild' | 'healthCheck'> = {}): Manifests {
   const docs = names.map((name) =>
     serverDoc(name, {
       image: { snapshot: 'golden' },
@@ -90,19 +101,20 @@ export async function startWorld(opts: WorldOptions = {}): Promise<TestWorld> {
       })),
     },
   };
-  const manifests: Manifests = {
+  return {
     servers: new Map(docs.map((d): [string, ServerDoc] => [d.metadata.name, d])),
     snapshots: new Map(), regionPools: new Map(), dnsZones: new Map([['example', zoneDoc]]), deployments: new Map(), notifiers: new Map(),
   };
-  return {
-    sim, manifests, names,
-    fqdn: (name) => `${name}.${ZONE}`,
-    oldIds: new Map(instances.map((i, n) => [names[n]!, i.id])),
-    providers(wrap = (b) => b) {
-      const retry = { retries: 4, minDelayMs: 1, maxDelayMs: 5 };
-      const vultr = createVultrClient({ apiKey: sim.tokens.vultr, baseUrl: sim.vultrBaseUrl, budget: wrap(createRateBudget('vultr', { limit: 25, windowMs: 1000 })), retry });
-      const cf = createCloudflareClient({ apiToken: sim.tokens.cloudflare, baseURL: sim.cloudflareBaseUrl, budget: wrap(createRateBudget('cloudflare', { limit: 1100, windowMs: 300_000 })), retry });
-      return { compute: createVultrProvider(vultr), dns: createCloudflareProvider(cf) };
-    },
-  };
+}
+
+/** Real-SDK providers for a simulator (its URLs and tokens), each with its own budgets. */
+export function simProviders(
+  sim: Pick<Simulator, 'vultrBaseUrl' | 'cloudflareBaseUrl' | 'tokens'>,
+  wrap: (budget: RateBudget) => RateBudget = (b) => b,
+  vultrBudget: Partial<BudgetSettings> = {},
+): Providers {
+  const retry = { retries: 4, minDelayMs: 1, maxDelayMs: 5 };
+  const vultr = createVultrClient({ apiKey: sim.tokens.vultr, baseUrl: sim.vultrBaseUrl, budget: wrap(createRateBudget('vultr', { limit: 25, windowMs: 1000, ...vultrBudget })), retry });
+  const cf = createCloudflareClient({ apiToken: sim.tokens.cloudflare, baseURL: sim.cloudflareBaseUrl, budget: wrap(createRateBudget('cloudflare', { limit: 1100, windowMs: 300_000 })), retry });
+  return { compute: createVultrProvider(vultr), dns: createCloudflareProvider(cf) };
 }

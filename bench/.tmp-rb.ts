@@ -1,0 +1,2 @@
+import { benchRebuild } from './rebuild.ts';
+await benchRebuild();
