@@ -5,7 +5,7 @@
  * Lists page by `result_info.total_pages` (the SDK's auto-pagination always asks for one empty page
  * more), and a listing whose count disagrees with `total_count` is an error, never a shorter list.
  */
-import Cloudflare from 'cloudflare';
+import { Cloudflare } from './sdk.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { classifyCloudflareError } from './errors.ts';
