@@ -1,8 +1,6 @@
+// `npm run bench`: runs every benchmark in turn; each prints its own figures.
 import { benchSimulator } from './sim.ts';
+import { benchValidate } from './validate.ts';
 
-/** Runs every benchmark in turn and prints their figures. */
-async function main(): Promise<void> {
-  await benchSimulator();
-}
-
-await main();
+await benchValidate();
+await benchSimulator();
