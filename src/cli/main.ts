@@ -4,6 +4,7 @@ import { registerDemo } from './demo.ts';
 import { describeError } from './exit.ts';
 import { importCommand } from './import.ts';
 import { planCommand } from './plan.ts';
+import { simCommand } from './sim.ts';
 import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
@@ -29,6 +30,7 @@ Start here:
 Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )
     .exitOverride();
+  program.addCommand(simCommand());
   registerValidate(program);
   program.addCommand(planCommand());
   program.addCommand(applyCommand());

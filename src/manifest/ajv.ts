@@ -10,25 +10,35 @@ import { KIND_SCHEMAS, buildSchema, type KindName } from '../model/schemas/build
 // ajv-formats ships CommonJS with a default export; under ESM the callable sits on `.default`.
 const addFormats = (ajvFormats as unknown as { default: (a: Ajv, f: string[]) => Ajv }).default;
 
+// A fleet repeats the same few schedules and zones thousands of times; parsing each once is enough.
+const cronCache = new Map<string, string | undefined>();
+const zoneCache = new Map<string, boolean>();
+
 /** Why a cron expression is invalid, or undefined when croner accepts it. */
 export function cronProblem(expr: string): string | undefined {
+  if (cronCache.has(expr)) return cronCache.get(expr);
+  let problem: string | undefined;
   try {
     new Cron(expr, { paused: true });
-    return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    problem = err instanceof Error ? err.message : String(err);
   }
+  if (cronCache.size < 10_000) cronCache.set(expr, problem);
+  return problem;
 }
 
 /** An IANA zone name that this Node's Intl knows (aliases included), or "UTC". */
 export function isTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
+  const known = zoneCache.get(tz);
+  if (known !== undefined) return known;
+  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz);
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    if (ok) new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
-    return false;
+    ok = false;
   }
+  if (zoneCache.size < 10_000) zoneCache.set(tz, ok);
+  return ok;
 }
 
 let instance: { ajv: Ajv; validators: Map<KindName, ValidateFunction> } | undefined;
@@ -57,5 +67,10 @@ export function validatorFor(kind: KindName): ValidateFunction {
 export function subValidator(kind: KindName, pointer: string): ValidateFunction | undefined {
   instance ??= build();
   const id = (instance.validators.get(kind)?.schema as { $id: string }).$id;
-  return instance.ajv.getSchema(`${id}${pointer}`);
+  try {
+    return instance.ajv.getSchema(`${id}${pointer}`);
+  } catch {
+    // A branch that cannot compile alone only costs the oneOf its nicer message.
+    return undefined;
+  }
 }

@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../model/duration.ts';
-import type { HealthCheck, Metadata, Selector, SshSettings, Ttl, Webhook } from '../model/types.ts';
+import type { HealthCheck, Metadata, Selector, SourceRef, SshSettings, Ttl, Webhook } from '../model/types.ts';
+import type { CheckedDocument } from './validate-schema.ts';
 
 /** A schema-checked map, read field by field. */
 export type Raw = { readonly [key: string]: unknown };
@@ -16,6 +17,14 @@ export const or = <T>(r: Raw, key: string, dflt: T): T => (r[key] === undefined 
 export const dur = (r: Raw, key: string, dflt: string): number => parseDuration(or(r, key, dflt));
 export const optDur = (r: Raw, key: string): number | undefined => (typeof r[key] === 'string' ? parseDuration(r[key] as string) : undefined);
 export const strMap = (v: unknown): Record<string, string> => ({ ...((v as Record<string, string> | undefined) ?? {}) });
+
+/** A checked document's spec, read field by field. */
+export const specOf = (c: CheckedDocument): Raw => asRaw(asRaw(c.raw.value).spec);
+
+/** What every normalized document carries besides kind and spec: metadata and where it came from. */
+export function envelopeOf(c: CheckedDocument): { metadata: Metadata; source: SourceRef } {
+  return { metadata: metadataOf(c.raw.value), source: { file: c.raw.file, line: c.raw.start.line, col: c.raw.start.col } };
+}
 
 export function metadataOf(value: unknown): Metadata {
   const m = asRaw(asRaw(value).metadata);

@@ -1,21 +1,19 @@
 import type { ContainerSource, DeploymentDoc, DeploymentTargets, GitSource, NotifierDoc, ProjectConfig } from '../model/types.ts';
-import { asRaw, dur, metadataOf, opt, or, selectorOf, sshOf, strMap, webhookOf, type Raw } from './normalize-common.ts';
-import { sourceOf } from './normalize-server.ts';
+import { asRaw, dur, envelopeOf, opt, or, type Raw, selectorOf, specOf, sshOf, strMap, webhookOf } from './normalize-common.ts';
 import type { CheckedDocument } from './validate-schema.ts';
 
 /** Host ports new containers are started on when the manifest names no range. */
 export const DEFAULT_PORT_RANGE = { from: 20000, to: 20999 } as const;
 
 export function normalizeDeployment(c: CheckedDocument, project: ProjectConfig): DeploymentDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
+  const spec = specOf(c);
   const health = asRaw(spec.health);
   const nginx = asRaw(asRaw(spec.proxy).nginx);
   const strategy = asRaw(spec.strategy);
   const verifyUrl = opt<string>(nginx, 'verifyUrl');
   return {
     kind: 'Deployment',
-    metadata: metadataOf(c.raw.value),
-    source: sourceOf(c),
+    ...envelopeOf(c),
     spec: {
       targets: targetsOf(asRaw(spec.targets)),
       ssh: sshOf(spec.ssh, project.defaults.ssh, project.root),
@@ -83,6 +81,6 @@ function gitOf(r: Raw): GitSource {
 }
 
 export function normalizeNotifier(c: CheckedDocument): NotifierDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
-  return { kind: 'Notifier', metadata: metadataOf(c.raw.value), source: sourceOf(c), spec: { webhook: webhookOf(spec.webhook), events: [...or<string[]>(spec, 'events', ['*'])] } };
+  const spec = specOf(c);
+  return { kind: 'Notifier', ...envelopeOf(c), spec: { webhook: webhookOf(spec.webhook), events: [...or<string[]>(spec, 'events', ['*'])] } };
 }

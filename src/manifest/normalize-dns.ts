@@ -1,6 +1,5 @@
 import type { DnsRecordSpec, DnsZoneDoc, ProjectConfig, RecordSource, ServerDoc, Ttl } from '../model/types.ts';
-import { asRaw, healthCheckOf, metadataOf, opt, or, selectorOf, ttlOf, type Raw } from './normalize-common.ts';
-import { sourceOf } from './normalize-server.ts';
+import { asRaw, envelopeOf, healthCheckOf, opt, or, type Raw, selectorOf, specOf, ttlOf } from './normalize-common.ts';
 import type { CheckedDocument } from './validate-schema.ts';
 
 /**
@@ -19,7 +18,7 @@ export function recordFqdn(name: string, zone: string): string {
 
 /** A DNSZone with its own records normalized (Server records are merged in by `mergeServerRecords`). */
 export function normalizeZone(c: CheckedDocument, project: ProjectConfig): DnsZoneDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
+  const spec = specOf(c);
   const zone = (spec.zone as string).toLowerCase();
   const defaultTtl: Ttl = ttlOf(spec.defaultTtl) ?? project.defaults.dnsTtl;
   const name = c.name;
@@ -40,7 +39,7 @@ export function normalizeZone(c: CheckedDocument, project: ProjectConfig): DnsZo
       declaredBy: { kind: 'DNSZone', name, path: `/spec/records/${i}` },
     };
   });
-  return { kind: 'DNSZone', metadata: metadataOf(c.raw.value), source: sourceOf(c), spec: { provider: 'cloudflare', zone, defaultTtl, records } };
+  return { kind: 'DNSZone', ...envelopeOf(c), spec: { provider: 'cloudflare', zone, defaultTtl, records } };
 }
 
 function recordSource(r: Raw): RecordSource {

@@ -1,5 +1,5 @@
 import type { DestroyHook, RebuildPolicy, ServerDoc, ServerImage, ServerSpec, ProjectConfig, SnapshotDoc, RegionPoolDoc } from '../model/types.ts';
-import { asRaw, dur, healthCheckOf, metadataOf, opt, optDur, or, sshOf, ttlOf, webhookOf, type Raw } from './normalize-common.ts';
+import { asRaw, dur, envelopeOf, healthCheckOf, opt, optDur, or, type Raw, specOf, sshOf, ttlOf, webhookOf } from './normalize-common.ts';
 import type { CheckedDocument } from './validate-schema.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { CheckedDocument } from './validate-schema.ts';
  * region of its pool, else keelson.yaml's default (empty when none applies; the rules report that).
  */
 export function normalizeServer(c: CheckedDocument, project: ProjectConfig, pools: Map<string, RegionPoolDoc>): ServerDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
+  const spec = specOf(c);
   const pool = opt<string>(spec, 'regionPool');
   const poolRegions = pool ? pools.get(pool)?.spec.regions : undefined;
   const region = opt<string>(spec, 'region') ?? poolRegions?.[0] ?? project.defaults.region ?? '';
@@ -36,7 +36,7 @@ export function normalizeServer(c: CheckedDocument, project: ProjectConfig, pool
   if (spec.healthCheck) out.healthCheck = healthCheckOf(spec.healthCheck);
   if (spec.rebuild) out.rebuild = rebuildOf(asRaw(spec.rebuild), region, poolRegions, img);
   if (spec.bandwidth) out.bandwidth = { monthlyLimitGB: asRaw(spec.bandwidth).monthlyLimitGB as number };
-  return { kind: 'Server', metadata: metadataOf(c.raw.value), spec: out, source: sourceOf(c) };
+  return { kind: 'Server', ...envelopeOf(c), spec: out };
 }
 
 function rebuildOf(r: Raw, region: string, poolRegions: string[] | undefined, image: ServerImage): RebuildPolicy {
@@ -66,13 +66,12 @@ function destroyHookOf(h: Raw, project: ProjectConfig): DestroyHook {
 }
 
 export function normalizeSnapshot(c: CheckedDocument): SnapshotDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
+  const spec = specOf(c);
   const refresh = spec.refresh ? asRaw(spec.refresh) : undefined;
   const description = opt<string>(spec, 'description');
   return {
     kind: 'Snapshot',
-    metadata: metadataOf(c.raw.value),
-    source: sourceOf(c),
+    ...envelopeOf(c),
     spec: {
       provider: 'vultr',
       fromServer: spec.fromServer as string,
@@ -85,10 +84,6 @@ export function normalizeSnapshot(c: CheckedDocument): SnapshotDoc {
 }
 
 export function normalizeRegionPool(c: CheckedDocument): RegionPoolDoc {
-  const spec = asRaw(asRaw(c.raw.value).spec);
-  return { kind: 'RegionPool', metadata: metadataOf(c.raw.value), source: sourceOf(c), spec: { provider: 'vultr', regions: [...(spec.regions as string[])] } };
-}
-
-export function sourceOf(c: CheckedDocument): { file: string; line: number; col: number } {
-  return { file: c.raw.file, line: c.raw.start.line, col: c.raw.start.col };
+  const spec = specOf(c);
+  return { kind: 'RegionPool', ...envelopeOf(c), spec: { provider: 'vultr', regions: [...(spec.regions as string[])] } };
 }

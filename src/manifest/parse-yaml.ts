@@ -115,7 +115,8 @@ function locateIn(doc: Document, path: DocPath, wantKey: boolean, pos: (o: numbe
     lastGood = keyNode?.range ? pos(keyNode.range[0]) : node?.range ? pos(node.range[0]) : lastGood;
   }
   const keyNode = pair?.key as Node | undefined;
-  if (wantKey && keyNode?.range) return pos(keyNode.range[0]);
+  // A map or list value starts on the line after its key; the key is where a reader looks.
+  if ((wantKey || isMap(node) || isSeq(node)) && keyNode?.range) return pos(keyNode.range[0]);
   if (node?.range) return pos(node.range[0]);
   return lastGood;
 }

@@ -61,3 +61,19 @@ export function serverOwnership(s: LiveServer): { ownership?: Ownership; createH
 export function isOwnedServer(ctx: PlanContext, s: LiveServer): boolean {
   return isOwnedBy(serverOwnership(s).ownership, ctx.owner);
 }
+
+/**
+ * Splits live objects into this owner's, grouped by manifest name (sorted by id), and everyone
+ * else's, which are recorded as unmanaged.
+ */
+export function groupOwned<T extends { id: string }>(
+  ctx: PlanContext, kind: ChangeKind, items: readonly T[], ownershipOf: (item: T) => Ownership | undefined, label: (item: T) => string,
+): Map<string, T[]> {
+  const byName = new Map<string, T[]>();
+  for (const item of [...items].sort((a, b) => a.id.localeCompare(b.id))) {
+    const own = ownershipOf(item);
+    if (own?.owner !== ctx.owner) addUnmanaged(ctx, kind, item.id, label(item), own);
+    else byName.set(own.name, [...(byName.get(own.name) ?? []), item]);
+  }
+  return byName;
+}

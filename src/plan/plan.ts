@@ -3,6 +3,7 @@
  * reads its inputs and never changes them; the same inputs give the same plan and checksum.
  */
 import type { LiveState } from '../model/live.ts';
+import { parseRecordOwnership } from '../model/ownership.ts';
 import type { Manifests } from '../model/types.ts';
 import { checkCatalog } from './catalog-checks.ts';
 import { newContext } from './context.ts';
@@ -55,6 +56,21 @@ function kindStats(changes: Change[], desired: Manifests, live: LiveState, unman
   };
 }
 
+/** Records keelson does not own cannot follow a server it deletes; say so instead of leaving them dangling silently. */
+function warnDanglingRecords(changes: Change[], live: LiveState, owner: string): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    if (c.payload.op !== 'server.delete') continue;
+    const s = c.payload.server;
+    const ips = new Set([s.ipv4, s.ipv6].filter(Boolean));
+    for (const r of live.records) {
+      const mine = (r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership)?.owner === owner;
+      if (!mine && ips.has(r.content)) out.push(`[Server/${c.name}] unmanaged record ${r.fqdn} ${r.type} ${r.content} points at server ${s.id}, which this plan deletes`);
+    }
+  }
+  return out;
+}
+
 /** Gives repeated ids (duplicate live records with equal content) a stable `@n` suffix. */
 function uniqueIds(changes: Change[]): void {
   const seen = new Map<string, number>();
@@ -99,7 +115,7 @@ export function planChanges(desired: Manifests, live: LiveState, options: PlanOp
     changes: [...ordered, ...ctx.changes.filter((c) => cycle.includes(c.id))],
     unmanaged: ctx.unmanaged,
     counts: countChanges(ctx.changes),
-    warnings: [...new Set(ctx.warnings)],
+    warnings: [...new Set([...ctx.warnings, ...warnDanglingRecords(ctx.changes, live, options.owner)])],
     problems: ctx.problems,
     safety: { ...DEFAULT_SAFETY, ...options.safety },
     stats: kindStats(ctx.changes, desired, live, unmanagedIds),

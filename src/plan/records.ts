@@ -11,6 +11,9 @@ import { comparesPriority, effectiveRecordSettings, normalizeContent } from './n
 import { desiredRecordSets, recordKey, type WantSet, type WantValue } from './record-sets.ts';
 import type { Change, DesiredRecord, FieldChange } from './types.ts';
 
+/** Long values (DKIM keys) are shortened in sentences; the field diff shows them whole. */
+const brief = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}…` : s);
+
 /** A live record in compared form. */
 interface Have {
   rec: LiveRecord;
@@ -104,7 +107,7 @@ function planZone(ctx: PlanContext, lz: LiveZone, zone: DnsZoneDoc | undefined, 
       const moves = fields.some((f) => f.field === 'content');
       ctx.changes.push({
         ...base, id: `DNSRecord/${key} ${h.content}#update`, action: 'update', name: `${key} ${h.content}`,
-        reason: moves ? `point ${key} at ${v.display} in place of ${h.content}` : `update ${fields.map((f) => f.field).join(', ')} in place`,
+        reason: moves ? `point ${key} at ${brief(v.display)} in place of ${brief(h.content)}` : `update ${fields.map((f) => f.field).join(', ')} in place`,
         fields, dependsOn: v.dependsOn, payload: { op: 'record.update', ...at, recordId: h.rec.id, record, live: h.rec },
       });
     }

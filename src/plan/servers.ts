@@ -6,7 +6,7 @@
 import { formatServerTags } from '../model/ownership.ts';
 import type { LiveServer } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
-import { addUnmanaged, formatSource, serverOwnership, type PlanContext } from './context.ts';
+import { formatSource, groupOwned, serverOwnership, type PlanContext } from './context.ts';
 import { normalizeTags } from './normalize.ts';
 import { buildCreateRequest, desiredHostname, serverCreateHash } from './server-request.ts';
 import type { FieldChange, ServerPatch } from './types.ts';
@@ -132,15 +132,7 @@ function createFields(doc: ServerDoc): FieldChange[] {
 
 /** Plans every server change; fills `ctx.addresses` and `ctx.serverDeletes`. */
 export function planServers(ctx: PlanContext): void {
-  const byName = new Map<string, LiveServer[]>();
-  for (const s of [...ctx.live.servers].sort((a, b) => a.id.localeCompare(b.id))) {
-    const own = serverOwnership(s).ownership;
-    if (own?.owner !== ctx.owner) {
-      addUnmanaged(ctx, 'Server', s.id, s.label || s.hostname, own);
-      continue;
-    }
-    byName.set(own.name, [...(byName.get(own.name) ?? []), s]);
-  }
+  const byName = groupOwned(ctx, 'Server', ctx.live.servers, (s) => serverOwnership(s).ownership, (s) => s.label || s.hostname);
   const names = [...new Set([...ctx.desired.servers.keys(), ...byName.keys()])].sort();
   for (const name of names) {
     const doc = ctx.desired.servers.get(name);

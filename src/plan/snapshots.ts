@@ -5,7 +5,7 @@
  */
 import { formatSnapshotDescription, parseSnapshotDescription } from '../model/ownership.ts';
 import type { LiveSnapshot } from '../model/live.ts';
-import { addProblem, addUnmanaged, formatSource, type PlanContext } from './context.ts';
+import { addProblem, formatSource, groupOwned, type PlanContext } from './context.ts';
 import { shortHash } from './hash.ts';
 import type { Change } from './types.ts';
 
@@ -19,16 +19,8 @@ function deleteChange(name: string, snap: LiveSnapshot, why: string, many: boole
 
 /** Plans snapshot changes; run after `planServers` (a new snapshot's source may be created in the same plan). */
 export function planSnapshots(ctx: PlanContext): void {
-  const byName = new Map<string, LiveSnapshot[]>();
-  for (const s of [...ctx.live.snapshots].sort((a, b) => a.id.localeCompare(b.id))) {
-    if (s.status === 'deleted') continue;
-    const own = s.ownership ?? parseSnapshotDescription(s.description).ownership;
-    if (own?.owner !== ctx.owner) {
-      addUnmanaged(ctx, 'Snapshot', s.id, s.description || s.id, own);
-      continue;
-    }
-    byName.set(own.name, [...(byName.get(own.name) ?? []), s]);
-  }
+  const present = ctx.live.snapshots.filter((s) => s.status !== 'deleted');
+  const byName = groupOwned(ctx, 'Snapshot', present, (s) => s.ownership ?? parseSnapshotDescription(s.description).ownership, (s) => s.description || s.id);
   const names = [...new Set([...ctx.desired.snapshots.keys(), ...byName.keys()])].sort();
   for (const name of names) {
     const doc = ctx.desired.snapshots.get(name);

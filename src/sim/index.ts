@@ -89,18 +89,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tokens: SimTokens = { ...DEFAULT_TOKENS, ...options.tokens };
   const timings = { ...DEFAULT_TIMINGS, ...options.timings, ...(options.notFoundAfterCreateMs !== undefined && { notFoundAfterCreateMs: options.notFoundAfterCreateMs }) };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  let state: SimState | undefined;
-  const saver = options.statePath ? new StateSaver(options.statePath, () => (state as SimState).world.toData(clock.now())) : undefined;
-  state = new SimState(
+  const saver = options.statePath ? new StateSaver(options.statePath, () => state.world.toData(clock.now())) : undefined;
+  const state: SimState = new SimState(
     seed, clock, router, faults, new RateLimiter(rateSettings(options.rateLimits), clock.windowNow), tokens, timings, limits,
     { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 }, random, saver, options.onResponse,
   );
   const admin = new SimAdmin(state);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const s = state as SimState;
     const api = apiOf(url.pathname);
-    const done = url.pathname.startsWith('/_sim/') ? serveAdmin(admin, req, res, url) : api ? serveApi(s, api, req, res, url) : notFound(res);
+    const done = url.pathname.startsWith('/_sim/') ? serveAdmin(admin, req, res, url) : api ? serveApi(state, api, req, res, url) : notFound(res);
     done.catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: String(err) }));

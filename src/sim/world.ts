@@ -29,6 +29,8 @@ export class World {
   records: Map<string, Map<string, SimRecord>>;
   foreign: Map<string, ForeignRef>;
   ipCursor: number;
+  /** Bumped on every DNS record change; keys the sorted-list cache. */
+  recordsVersion = 0;
 
   constructor(data: WorldData) {
     const d = structuredClone(data);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRecordComment } from '../../src/model/ownership.ts';
-import { live, liveRecord, liveServer, liveZone, manifests, server, zone } from './builders.ts';
+import type { LiveRecord } from '../../src/model/live.ts';
+import { live, liveRecord, liveServer, liveZone, manifests, server, zone, type RecordInput } from './builders.ts';
 import { before, change, plan, runCase, type Case } from './table.ts';
 
 const D = 'example.com';
@@ -8,6 +9,9 @@ const rec = (fqdn: string, type: string, content: string, over: Parameters<typeo
 const web = server('web-ewr');
 const web2 = server('web-ams', { region: 'ams', labels: { role: 'web' } });
 const webL = server('web-ewr', { labels: { role: 'web' } });
+
+/** A normalization quirk: one desired record set and one live record that must not diff. */
+const same = (name: string, input: RecordInput, l: LiveRecord): Case => ({ name, desired: manifests({ zones: [zone('example-com', D, [input])] }), live: live({ records: [l] }), expect: [] });
 
 const cases: Case[] = [
   {
@@ -18,49 +22,24 @@ const cases: Case[] = [
       op: 'record.create', zoneId: 'zone-example.com', record: { fqdn: 'www.example.com', content: '192.0.2.1', comment: '[k:acme/example-com]', tags: [] },
     }),
   },
-  {
-    name: 'a matching record means no change', desired: manifests({ zones: [zone('example-com', D, [{ name: 'www', values: ['192.0.2.1'] }])] }),
-    live: live({ records: [rec('www.example.com', 'A', '192.0.2.1')] }), expect: [],
-  },
-  {
-    name: 'TTL 1 at the provider equals auto', desired: manifests({ zones: [zone('example-com', D, [{ name: 'www', values: ['192.0.2.1'], ttl: 'auto' }])] }),
-    live: live({ records: [rec('www.example.com', 'A', '192.0.2.1', { ttl: 1 })] }), expect: [],
-  },
-  {
-    name: 'a proxied record ignores its TTL (Cloudflare forces auto)',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: 'www', values: ['192.0.2.1'], ttl: 300, proxied: true }])] }),
-    live: live({ records: [rec('www.example.com', 'A', '192.0.2.1', { proxied: true, ttl: 'auto' })] }), expect: [],
-  },
-  {
-    name: 'proxied on a TXT record is meaningless and does not diff',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: 'txt', type: 'TXT', values: ['hello'], proxied: true }])] }),
-    live: live({ records: [rec('txt.example.com', 'TXT', 'hello')] }), expect: [],
-  },
-  {
-    name: 'quoted TXT content at the provider equals the unquoted value',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: '@', type: 'TXT', values: ['v=spf1 -all'] }])] }),
-    live: live({ records: [rec('example.com', 'TXT', '"v=spf1 -all"')] }), expect: [],
-  },
-  {
-    name: 'CNAME target case and trailing dot do not diff',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: 'docs', type: 'CNAME', values: ['Pages.Example.NET.'] }])] }),
-    live: live({ records: [rec('docs.example.com', 'CNAME', 'pages.example.net')] }), expect: [],
-  },
-  {
-    name: 'a full name with a trailing dot equals the relative name',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: 'WWW.example.com.', values: ['192.0.2.1'] }])] }),
-    live: live({ records: [rec('www.example.com', 'A', '192.0.2.1')] }), expect: [],
-  },
-  {
-    name: 'IPv6 in a long form equals the canonical form',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: 'www', type: 'AAAA', values: ['2001:0DB8:0000:0000:0000:0000:0000:0001'] }])] }),
-    live: live({ records: [rec('www.example.com', 'AAAA', '2001:db8::1')] }), expect: [],
-  },
-  {
-    name: 'MX priority written inside the value equals the priority field',
-    desired: manifests({ zones: [zone('example-com', D, [{ name: '@', type: 'MX', values: ['10 mx.example.net.'] }])] }),
-    live: live({ records: [rec('example.com', 'MX', 'mx.example.net', { priority: 10 })] }), expect: [],
-  },
+  same('a matching record means no change',
+    { name: 'www', values: ['192.0.2.1'] }, rec('www.example.com', 'A', '192.0.2.1')),
+  same('TTL 1 at the provider equals auto',
+    { name: 'www', values: ['192.0.2.1'], ttl: 'auto' }, rec('www.example.com', 'A', '192.0.2.1', { ttl: 1 })),
+  same('a proxied record ignores its TTL (Cloudflare forces auto)',
+    { name: 'www', values: ['192.0.2.1'], ttl: 300, proxied: true }, rec('www.example.com', 'A', '192.0.2.1', { proxied: true, ttl: 'auto' })),
+  same('proxied on a TXT record is meaningless and does not diff',
+    { name: 'txt', type: 'TXT', values: ['hello'], proxied: true }, rec('txt.example.com', 'TXT', 'hello')),
+  same('quoted TXT content at the provider equals the unquoted value',
+    { name: '@', type: 'TXT', values: ['v=spf1 -all'] }, rec('example.com', 'TXT', '"v=spf1 -all"')),
+  same('CNAME target case and trailing dot do not diff',
+    { name: 'docs', type: 'CNAME', values: ['Pages.Example.NET.'] }, rec('docs.example.com', 'CNAME', 'pages.example.net')),
+  same('a full name with a trailing dot equals the relative name',
+    { name: 'WWW.example.com.', values: ['192.0.2.1'] }, rec('www.example.com', 'A', '192.0.2.1')),
+  same('IPv6 in a long form equals the canonical form',
+    { name: 'www', type: 'AAAA', values: ['2001:0DB8:0000:0000:0000:0000:0000:0001'] }, rec('www.example.com', 'AAAA', '2001:db8::1')),
+  same('MX priority written inside the value equals the priority field',
+    { name: '@', type: 'MX', values: ['10 mx.example.net.'] }, rec('example.com', 'MX', 'mx.example.net', { priority: 10 })),
   {
     name: 'an MX priority change is an update', desired: manifests({ zones: [zone('example-com', D, [{ name: '@', type: 'MX', values: ['mx.example.net'], priority: 20 }])] }),
     live: live({ records: [rec('example.com', 'MX', 'mx.example.net', { priority: 10 })] }), expect: ['DNSRecord/example.com MX mx.example.net#update'],
@@ -158,6 +137,11 @@ describe('planChanges: records', () => {
   it('a value an unowned record already holds is a problem, not a doomed create', () => {
     const p = plan(manifests({ zones: [zone('example-com', D, [{ name: 'www', values: ['192.0.2.1'] }])] }), live({ records: [rec('www.example.com', 'A', '192.0.2.1', { owner: null })] }));
     expect(p.problems.map((x) => x.message).join()).toMatch(/already exists in the zone without acme's marker/);
+  });
+
+  it('an unmanaged record pointing at a server this plan deletes is a warning', () => {
+    const p = plan(manifests({ zones: [zone('example-com', D, [])] }), live({ servers: [liveServer(web)], records: [rec('manual.example.com', 'A', '192.0.2.10', { owner: null })] }));
+    expect(p.warnings).toEqual(['[Server/web-ewr] unmanaged record manual.example.com A 192.0.2.10 points at server srv-web-ewr, which this plan deletes']);
   });
 
   it('a zone missing at the provider is a problem naming the file', () => {

@@ -1,4 +1,4 @@
-import { bool, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const host = obj(
   {
@@ -111,6 +111,6 @@ export const deploymentSchema = kindSchema('Deployment', 'deployment.json', 'An 
   ['targets', 'proxy'],
   {
     description: 'The deployment. Exactly one of `container` or `git`.',
-    oneOf: [{ required: ['container'] }, { required: ['git'] }],
+    oneOf: exactlyOneOf('container', 'git'),
   },
 ));

@@ -1,4 +1,4 @@
-import { bool, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const ttl = { description: 'TTL in seconds (60..86400), or "auto" (Cloudflare\'s automatic TTL).', oneOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { const: 'auto' }] };
 
@@ -29,7 +29,7 @@ const record = obj(
   ['name', 'type'],
   {
     description: 'A record set: one name and type, with literal values or server targets.',
-    oneOf: [{ required: ['value'] }, { required: ['values'] }, { required: ['servers'] }, { required: ['serverSelector'] }],
+    oneOf: exactlyOneOf('value', 'values', 'servers', 'serverSelector'),
   },
 );
 

@@ -44,6 +44,7 @@ export function createRecord(body: unknown, zone: SimZone, records: Map<string, 
   if (records.size >= recordQuota(zone, ctx.limits)) throw new CfFailure(400, [CF_ERRORS.recordQuota]);
   const record = storeFields(zone, newRecordId(), fields, ctx.clock.now());
   records.set(record.id, record);
+  ctx.world.recordsVersion++;
   return record;
 }
 
@@ -55,6 +56,7 @@ export function changeRecord(id: string, body: unknown, patch: boolean, zone: Si
   checkConflicts(fields, records.values(), id);
   const record = storeFields(zone, id, fields, ctx.clock.now(), prev);
   records.set(id, record);
+  ctx.world.recordsVersion++;
   return record;
 }
 
@@ -62,13 +64,22 @@ const ORDER_KEYS: Record<string, (r: SimRecord) => string | number | boolean> = 
   type: (r) => r.type, name: (r) => r.name, content: (r) => r.content, ttl: (r) => r.ttl, proxied: (r) => r.proxied,
 };
 
+let sorted: { key: string; items: SimRecord[] } | undefined;
+
+/** The zone's records in list order; cached until a record changes (5,000-record zones list fast). */
+function sortedRecords(ctx: SimContext, zoneId: string, records: Map<string, SimRecord>, order: string, direction: string | null): SimRecord[] {
+  const key = `${zoneId}|${order}|${direction}|${ctx.world.recordsVersion}|${records.size}`;
+  if (sorted?.key !== key) sorted = { key, items: sortBy([...records.values()], ORDER_KEYS[order] ?? ORDER_KEYS.type!, direction) };
+  return sorted.items;
+}
+
 const list: Handler = (req, ctx) => {
   const { zone, records } = zoneOf(req, ctx, `/zones/${req.params.zone_id}/dns_records`);
   const order = req.query.get('order') ?? 'type';
   const key = ORDER_KEYS[order];
   if (!key) throw new CfFailure(400, [CF_ERRORS.badQuery('order')]);
   const test = recordFilter(req.query, zone.name);
-  const matched = sortBy([...records.values()].filter(test), key, req.query.get('direction'));
+  const matched = sortedRecords(ctx, zone.id, records, order, req.query.get('direction')).filter(test);
   const { page, info } = pageOf(matched, req.query, { min: 1, max: 5_000_000, def: 100 });
   const json = `{"success":true,"errors":[],"messages":[],"result":[${page.map(recordJson).join(',')}],"result_info":${JSON.stringify(info)}}`;
   return { status: 200, json };
@@ -97,6 +108,7 @@ const remove: Handler = (req, ctx) => {
   const { records } = zoneOf(req, ctx, `/zones/${req.params.zone_id}/dns_records/${req.params.dns_record_id}`);
   const id = req.params.dns_record_id ?? '';
   if (!records.delete(id)) throw new CfFailure(404, [CF_ERRORS.recordNotFound]);
+  ctx.world.recordsVersion++;
   return cfSuccess({ id });
 };
 
