@@ -29,17 +29,7 @@ export interface CfDnsRecord {
 }
 
 /** A record body as sent in a batch; `id` only in patches. */
-export interface CfRecordBody {
-  id?: string;
-  name: string;
-  type: string;
-  content: string;
-  ttl: number;
-  proxied?: boolean;
-  priority?: number;
-  comment?: string;
-  tags?: string[];
-}
+export type CfRecordBody = Omit<CfDnsRecord, 'id' | 'comment'> & { id?: string; comment?: string };
 
 export interface CfBatch {
   deletes: { id: string }[];
