@@ -5,9 +5,9 @@
  */
 import type { LiveServer, LiveSnapshot } from '../model/live.ts';
 import { parseSnapshotDescription } from '../model/ownership.ts';
-import { KeelsonError, ProviderError } from '../errors.ts';
+import { KeelsonError } from '../errors.ts';
 import type { Change, DesiredRecord, ServerCreateRequest, SnapshotCreateRequest } from '../plan/types.ts';
-import { isAmbiguous } from '../providers/retry.ts';
+import { writeOnce } from '../providers/retry.ts';
 import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
 import type { ApplyClock, ApplyOptions } from './types.ts';
 import { waitForInstall, waitForSnapshot } from './wait.ts';
@@ -132,17 +132,12 @@ async function createSnapshot(req: SnapshotCreateRequest, ctx: StepContext): Pro
   const compute = ctx.opts.providers.compute;
   const instanceId = req.instanceId ?? ctx.run.servers.get(req.fromServer)?.id;
   if (!instanceId) throw new ResolveError(`[Snapshot/${req.name}] source server "${req.fromServer}" has no id`);
-  const mine = async () => (await compute.listSnapshots()).find((s) => parseSnapshotDescription(s.description).ownership?.op === req.op);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await mine();
-    if (existing) return existing;
-    try {
-      return await compute.createSnapshot(instanceId, req.description);
-    } catch (err) {
-      if (!(err instanceof ProviderError) || !isAmbiguous(err)) throw err;
-    }
-  }
-  throw new ResolveError(`[Snapshot/${req.name}] create kept failing ambiguously`);
+  return writeOnce({
+    attempts: 5,
+    lookFirst: true,
+    look: async () => (await compute.listSnapshots()).find((s) => parseSnapshotDescription(s.description).ownership?.op === req.op),
+    act: () => compute.createSnapshot(instanceId, req.description),
+  });
 }
 
 /** A desired record with its content resolved (addresses of servers created in this run). */

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { simpleGit } from 'simple-git';
-import { defaultWorld, type WorldSeed } from '../sim/index.ts';
+import { defaultWorld } from '../sim/default-world.ts';
+import type { WorldSeed } from '../sim/index.ts';
 import { ManifestError } from '../errors.ts';
 import { loadProject } from '../manifest/load-project.ts';
 import type { Manifests, ProjectConfig } from '../model/types.ts';
@@ -59,7 +60,9 @@ export async function gitRevision(root: string): Promise<string | undefined> {
   }
 }
 
-/** Install polling: quick against the simulator, every 5 s against a real account. */
-export function pollIntervalFor(conn: Connection): number {
+/** Install polling: quick against the simulator, every 5 s against a real account; `KEELSON_INSTALL_POLL_MS` overrides. */
+export function pollIntervalFor(conn: Connection, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.KEELSON_INSTALL_POLL_MS);
+  if (Number.isInteger(forced) && forced > 0) return forced;
   return conn.simulator ? 100 : 5000;
 }

@@ -7,7 +7,7 @@
 import type { ProjectConfig } from '../model/types.ts';
 import { UsageError } from '../errors.ts';
 import { readSecretEnv } from '../secrets.ts';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index.ts';
+import type { Simulator, SimulatorOptions } from '../sim/index.ts';
 import { createCloudflareClient } from './cloudflare/client.ts';
 import { createCloudflareProvider } from './cloudflare/provider.ts';
 import { createRateBudget, sharedBudget, type BudgetSettings, type RateBudget } from './rate-budget.ts';
@@ -101,6 +101,8 @@ export function simulatorEndpoints(sim: Simulator): Endpoints {
 export async function connectProviders(settings: ProviderSettings, env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
   const endpoints = readEndpoints(settings, env);
   if (endpoints) return connectEndpoints(endpoints, settings, opts);
+  // Loaded only when used: a run against real accounts never loads the simulator.
+  const { startSimulator } = await import('../sim/index.ts');
   const sim = await startSimulator({ speed: EMBEDDED_SIM_SPEED, ...opts.simulator });
   (opts.notice ?? ((l) => process.stderr.write(`${l}\n`)))(
     `notice: ${settings.vultr.apiKeyEnv} and ${settings.cloudflare.apiTokenEnv} are not set; using the embedded simulator at ${sim.url} (nothing real is touched)`,

@@ -58,3 +58,25 @@ export async function callProvider<T>(fn: () => Promise<T>, opts: CallOptions): 
     },
   );
 }
+
+/**
+ * Does a non-idempotent write at most once in effect: `look` finds the work already done (by an
+ * earlier attempt, or an interrupted run) and is asked before the first attempt when `lookFirst`, and
+ * after every ambiguous failure; `act` runs only when `look` found nothing. Other failures are thrown.
+ */
+export async function writeOnce<T>(opts: { attempts: number; lookFirst: boolean; look: () => Promise<T | undefined>; act: () => Promise<T> }): Promise<T> {
+  let last: ProviderError | undefined;
+  for (let attempt = 0; attempt < opts.attempts; attempt++) {
+    if (attempt > 0 || opts.lookFirst) {
+      const found = await opts.look();
+      if (found !== undefined) return found;
+    }
+    try {
+      return await opts.act();
+    } catch (err) {
+      if (!(err instanceof ProviderError) || !isAmbiguous(err)) throw err;
+      last = err;
+    }
+  }
+  throw last ?? new Error('writeOnce needs at least one attempt');
+}

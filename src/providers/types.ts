@@ -7,7 +7,6 @@
  * return everything or throw: a partial listing never comes back as a shorter array.
  */
 import type { LiveCatalog, LiveRecord, LiveServer, LiveSnapshot, LiveZone } from '../model/live.ts';
-import type { RecordType, Ttl } from '../model/types.ts';
 
 /** What `createServer` sends; names from the manifests are already resolved to provider ids. */
 export interface ServerCreateInput {
@@ -33,17 +32,11 @@ export interface ServerUpdateInput {
   plan?: string;
 }
 
-/** One record as keelson writes it; `comment` already carries keelson's marker. */
-export interface RecordInput {
-  fqdn: string;
-  type: RecordType | string;
-  content: string;
-  ttl: Ttl;
-  proxied: boolean;
-  priority?: number;
-  comment?: string;
-  tags?: string[];
-}
+/**
+ * One record as keelson writes it: a live record's fields, except that `comment` is the whole comment,
+ * keelson's marker included (a `LiveRecord`'s is the user's part only).
+ */
+export type RecordInput = Pick<LiveRecord, 'fqdn' | 'type' | 'content' | 'ttl' | 'proxied' | 'priority' | 'comment'> & { tags?: string[] };
 
 /** Record changes for one zone, sent as few calls as the provider allows (Cloudflare: batches). */
 export interface RecordChangeSet {

@@ -31,12 +31,18 @@ export interface ProjectDesc {
   servers?: ServerDesc[];
   zones?: { name: string; zone: string; records: RecordDesc[] }[];
   safety?: { maxChangePercent?: number; minCountForPercent?: number };
+  /** keelson.yaml providers.vultr.requestsPerSecond. */
+  vultrRequestsPerSecond?: number;
 }
 
 export async function writeProject(desc: ProjectDesc, dir?: string): Promise<string> {
   const root = dir ?? (await mkdtemp(join(tmpdir(), 'keelson-test-')));
   await mkdir(join(root, 'manifests'), { recursive: true });
-  const project = { apiVersion: 'keelson.dev/v1', kind: 'Project', metadata: { name: 'test' }, spec: { owner: desc.owner ?? 'tester', ...(desc.safety && { safety: desc.safety }) } };
+  const project = { apiVersion: 'keelson.dev/v1', kind: 'Project', metadata: { name: 'test' }, spec: {
+    owner: desc.owner ?? 'tester',
+    ...(desc.safety && { safety: desc.safety }),
+    ...(desc.vultrRequestsPerSecond && { providers: { vultr: { requestsPerSecond: desc.vultrRequestsPerSecond } } }),
+  } };
   await writeFile(join(root, 'keelson.yaml'), stringify(project));
   const docs: unknown[] = [];
   for (const s of desc.servers ?? []) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, APIConnectionError, RateLimitError } from 'cloudflare';
+import { BadRequestError, APIConnectionError, RateLimitError } from '../../src/providers/cloudflare/sdk.ts';
 import { classifyVultrError, parseVultrError } from '../../src/providers/vultr/errors.ts';
 import { classifyCloudflareError, failureKind } from '../../src/providers/cloudflare/errors.ts';
 import { isAmbiguous } from '../../src/providers/retry.ts';

@@ -5,7 +5,7 @@
  * Lists page by `result_info.total_pages` (the SDK's auto-pagination always asks for one empty page
  * more), and a listing whose count disagrees with `total_count` is an error, never a shorter list.
  */
-import Cloudflare from 'cloudflare';
+import { Cloudflare } from './sdk.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { classifyCloudflareError } from './errors.ts';
@@ -29,17 +29,7 @@ export interface CfDnsRecord {
 }
 
 /** A record body as sent in a batch; `id` only in patches. */
-export interface CfRecordBody {
-  id?: string;
-  name: string;
-  type: string;
-  content: string;
-  ttl: number;
-  proxied?: boolean;
-  priority?: number;
-  comment?: string;
-  tags?: string[];
-}
+export type CfRecordBody = Omit<CfDnsRecord, 'id' | 'comment'> & { id?: string; comment?: string };
 
 export interface CfBatch {
   deletes: { id: string }[];

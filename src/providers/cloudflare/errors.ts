@@ -3,7 +3,7 @@
  * The SDK throws typed errors with `.status`, `.headers` and the envelope's `.errors[{code, message}]`;
  * a connection failure has no status and may or may not have reached Cloudflare.
  */
-import { APIConnectionError, APIError } from 'cloudflare';
+import { APIConnectionError, APIError } from './sdk.ts';
 import { ProviderError } from '../../errors.ts';
 
 /** Cloudflare error codes keelson reacts to (reported codes; see shared/API-FACTS.md). */

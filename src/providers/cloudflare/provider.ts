@@ -5,8 +5,7 @@
  * again and only the part still missing is sent, so nothing is created twice.
  */
 import type { LiveRecord, LiveZone, ZonePlan } from '../../model/live.ts';
-import { ProviderError } from '../../errors.ts';
-import { isAmbiguous } from '../retry.ts';
+import { writeOnce } from '../retry.ts';
 import type { DnsProvider, RecordChangeSet, RecordInput } from '../types.ts';
 import type { CfBatch, CfDnsRecord, CloudflareClient } from './client.ts';
 import { recordMatches, toLiveRecord, toLiveZone, toRecordBody } from './map.ts';
@@ -78,22 +77,19 @@ function toBatch(c: Chunk): CfBatch {
 export function createCloudflareProvider(client: CloudflareClient): DnsProvider {
   async function sendChunk(zone: LiveZone, chunk: Chunk): Promise<LiveRecord[]> {
     let todo = chunk;
-    let last: ProviderError | undefined;
-    for (let attempt = 0; attempt < CHUNK_ATTEMPTS; attempt++) {
-      if (attempt > 0) {
+    return writeOnce({
+      attempts: CHUNK_ATTEMPTS,
+      lookFirst: false,
+      look: async () => {
         const live = await client.listRecords(zone.id);
         todo = remainingChunk(chunk, live);
-        if (isEmpty(todo)) return settled(chunk, live, zone);
-      }
-      try {
+        return isEmpty(todo) ? settled(chunk, live, zone) : undefined;
+      },
+      act: async () => {
         const out = await client.batch(zone.id, toBatch(todo));
         return [...out.patches, ...out.posts].map((r) => toLiveRecord(r, zone.id));
-      } catch (err) {
-        if (!(err instanceof ProviderError) || !isAmbiguous(err)) throw err;
-        last = err;
-      }
-    }
-    throw last ?? new Error('unreachable');
+      },
+    });
   }
 
   return {

@@ -5,7 +5,7 @@
  */
 import type { LiveCatalog } from '../../model/live.ts';
 import { ProviderError } from '../../errors.ts';
-import { isAmbiguous } from '../retry.ts';
+import { writeOnce } from '../retry.ts';
 import type { ComputeProvider, ServerCreateInput } from '../types.ts';
 import type { VultrClient } from './client.ts';
 import { toCreateBody, toLiveServer, toLiveSnapshot } from './map.ts';
@@ -23,18 +23,12 @@ export function createVultrProvider(client: VultrClient): ComputeProvider {
 
   async function createServer(input: ServerCreateInput) {
     if (!input.tags.includes(input.opTag)) throw new Error(`create for ${input.label}: the operation tag must be among the tags`);
-    let last: ProviderError | undefined;
-    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-      const existing = await findByOp(input.opTag);
-      if (existing) return existing;
-      try {
-        return toLiveServer(await client.createInstance(toCreateBody(input)));
-      } catch (err) {
-        if (!(err instanceof ProviderError) || !isAmbiguous(err)) throw err;
-        last = err;
-      }
-    }
-    throw last ?? new Error('unreachable');
+    return writeOnce({
+      attempts: CREATE_ATTEMPTS,
+      lookFirst: true,
+      look: () => findByOp(input.opTag),
+      act: async () => toLiveServer(await client.createInstance(toCreateBody(input))),
+    });
   }
 
   return {
