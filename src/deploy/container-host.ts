@@ -10,7 +10,7 @@ import {
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
-import { inspectHost, recordState, type HostState } from './host-state.ts';
+import { hostViewScript, parseHostView, recordState, type HostView, type HostState } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
 import { switchUpstream, verifyServing } from './proxy.ts';
 import { exportLines, pickPort } from './remote-scripts.ts';
@@ -37,9 +37,10 @@ function names(text: string | undefined): string[] {
  */
 export async function deployContainerHost(run: HostRun, src: ContainerSource, target: VersionWanted): Promise<HostDeployResult> {
   const started = run.clock.now();
-  await acquireHostLock(run);
+  // The lock and the host's state in one round trip: the state is read only under the lock.
+  const { output } = await acquireHostLock(run, hostViewScript(run, containerInspectScript(src.runtime, run.doc.metadata.name)));
   try {
-    return await deployLocked(run, src, target, started);
+    return await deployLocked(run, src, target, started, parseHostView(output));
   } finally {
     await releaseHostLock(run);
   }
@@ -48,10 +49,9 @@ export async function deployContainerHost(run: HostRun, src: ContainerSource, ta
 /** A version to deploy, or the host's previous one (rollback). */
 export type VersionWanted = { version: string } | { previous: true };
 
-async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number): Promise<HostDeployResult> {
+async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number, view: HostView): Promise<HostDeployResult> {
   const app = run.doc.metadata.name;
   const { health, strategy } = run.doc.spec;
-  const view = await step(run, 'inspect', 'reading the host state', () => inspectHost(run, containerInspectScript(src.runtime, app)));
   const rt = (view.sections.runtime ?? '') as Runtime;
   const containers = { all: names(view.sections.all), running: names(view.sections.running) };
   // Live only if nginx points at it and it runs; anything else of this app is a leftover of a killed run.
@@ -80,7 +80,7 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   await step(run, 'start', `starting ${name} from ${image} on 127.0.0.1:${port}`, () => mustExec(run, 'start', 'sh -s', { stdin: runScript(exportLines(env), argv) }));
 
   const live: LiveSlot = { slot, port, version: image, container: name, since: '', deployId: run.deployId };
-  let healthyAfterMs = 0;
+  let healthyAfterMs: number;
   try {
     healthyAfterMs = await gate(run, rt, name, port);
     live.since = new Date().toISOString();

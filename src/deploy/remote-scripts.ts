@@ -13,23 +13,27 @@ export function stateDir(app: string): string {
 /**
  * Takes the lock directory atomically (mkdir). A lock past its expiry (judged by the host's clock) is
  * taken over under a second mkdir mutex, so two takers cannot both win. Prints `acquired`, `held` or
- * `took-over`, then the holder lines of the lock that was found.
+ * `took-over`, then the holder lines of the lock that was found. With the lock taken, runs `then`
+ * (after a `@@locked` line) in the same round trip.
  */
-export function lockScript(app: string, holder: string, ttlSeconds: number): string {
+export function lockScript(app: string, holder: string, ttlSeconds: number, then = ''): string {
   const d = `${stateDir(app)}/lock`;
   const info = `printf 'holder=%s\\nexpires=%s\\n' ${quote(holder)} "$((now + ${ttlSeconds}))" >"$d/info"`;
   return [
     `d=${quote(d)}; now=$(date +%s); mkdir -p ${quote(stateDir(app))}`,
-    `if mkdir "$d" 2>/dev/null; then ${info}; echo acquired; exit 0; fi`,
+    `if mkdir "$d" 2>/dev/null; then ${info}; echo acquired; else`,
     // A takeover mutex left by a killed keelson is removed after a minute.
-    `find "$d.takeover" -maxdepth 0 -mmin +1 -exec rmdir {} \\; 2>/dev/null`,
-    `if ! mkdir "$d.takeover" 2>/dev/null; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
-    `trap 'rmdir "$d.takeover"' EXIT`,
-    `exp=$(sed -n 's/^expires=//p' "$d/info" 2>/dev/null)`,
+    `  find "$d.takeover" -maxdepth 0 -mmin +1 -exec rmdir {} \\; 2>/dev/null`,
+    `  if ! mkdir "$d.takeover" 2>/dev/null; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `  exp=$(sed -n 's/^expires=//p' "$d/info" 2>/dev/null)`,
     // A lock dir without its info file (killed between mkdir and write) expires a TTL after it was made.
-    `[ -n "$exp" ] || exp=$(( $(stat -c %Y "$d") + ${ttlSeconds} ))`,
-    `if [ "$exp" -gt "$now" ]; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
-    `old=$(cat "$d/info" 2>/dev/null); rm -rf "$d" && mkdir "$d" && ${info} && echo took-over && printf '%s\\n' "$old"`,
+    `  [ -n "$exp" ] || exp=$(( $(stat -c %Y "$d") + ${ttlSeconds} ))`,
+    `  if [ "$exp" -gt "$now" ]; then rmdir "$d.takeover"; echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `  old=$(cat "$d/info" 2>/dev/null)`,
+    `  rm -rf "$d" && mkdir "$d" && ${info} || { rmdir "$d.takeover"; exit 1; }`,
+    `  rmdir "$d.takeover"; echo took-over; printf '%s\\n' "$old"`,
+    'fi',
+    ...(then ? ['echo @@locked', then] : []),
   ].join('\n');
 }
 
