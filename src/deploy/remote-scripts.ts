@@ -55,10 +55,13 @@ export function writeFileScript(path: string): string {
  * disk stays one that passed `nginx -t`. Then waits (up to 10 s, on the host, so no round trips) until
  * every worker that accepts connections was started by this reload, and prints `workers-before=` and
  * the final worker list after `@@workers` for `reloadApplied` to confirm. Without a pid file it
- * prints `master=` empty and the caller relies on the verify URL.
+ * prints `master=` empty and the caller relies on the verify URL. With `state`, writes the state file
+ * atomically right after the reload (exit 5 if that fails), saving a round trip.
  */
-export function switchScript(upstreamFile: string, nginx: string): string {
+export function switchScript(upstreamFile: string, nginx: string, state?: { path: string; content: string }): string {
   const f = quote(upstreamFile);
+  // The state file is written only once nginx took the new upstream (no secrets in it: slots, ports, versions).
+  const record = state ? [`printf '%s\\n' ${quote(state.content)} >${quote(`${state.path}.keelson-tmp`)} && mv -f ${quote(`${state.path}.keelson-tmp`)} ${quote(state.path)} || exit 5`] : [];
   const restore = `if [ -e ${f}.keelson-prev ]; then mv -f ${f}.keelson-prev ${f}; else rm -f ${f}; fi`;
   return [
     `if [ -e ${f} ]; then cp -p ${f} ${f}.keelson-prev; else rm -f ${f}.keelson-prev; fi`,
@@ -68,6 +71,7 @@ export function switchScript(upstreamFile: string, nginx: string): string {
     `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
     `before=''; [ -z "$master" ] || before=$(ps -o pid= --ppid "$master" | tr -s ' \\n' '  '); echo "workers-before=$before"`,
     `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,
+    ...record,
     '[ -n "$master" ] || exit 0',
     'i=0; while [ $i -lt 200 ]; do',
     '  w=$(ps -o pid=,args= --ppid "$master"); stale=0; fresh=0',
