@@ -75,10 +75,21 @@ export class LockHeldError extends KeelsonError {
   }
 }
 
+/** `file:line:col [Kind/name] spec.records[0].ttl`: where a problem is, as a human reads it. */
 export function formatLocation(p: SourceLocation): string {
   const where = `${p.file}:${p.line}:${p.col}`;
-  const what = [p.resource, p.path || undefined].filter(Boolean).join(' ');
+  const what = [p.resource ? `[${p.resource}]` : undefined, p.path ? dottedPath(p.path) : undefined].filter(Boolean).join(' ');
   return what ? `${where} ${what}` : where;
+}
+
+/** `/spec/records/0/ttl` → `spec.records[0].ttl`. */
+export function dottedPath(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join('');
 }
 
 /**

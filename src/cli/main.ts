@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
+import { registerDemo } from './demo.ts';
 import { describeError } from './exit.ts';
+import { simCommand } from './sim.ts';
+import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
 export interface GlobalOptions {
@@ -11,7 +14,20 @@ export function buildProgram(): Command {
     .description('GitOps reconciler for small fleets: Vultr servers, Cloudflare DNS and blue/green app deploys from YAML in git.')
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON').choices(['pretty', 'json']))
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Start here:
+  keelson validate                      check keelson.yaml and manifests/ in this folder
+  keelson validate --dir examples/vpn-fleet
+  keelson demo                          validate every example (what \`npm start\` runs)
+
+Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
+    )
     .exitOverride();
+  program.addCommand(simCommand());
+  registerValidate(program);
+  registerDemo(program);
   return program;
 }
 

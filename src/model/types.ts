@@ -35,14 +35,17 @@ export interface HealthCheck {
   unhealthyThreshold: number;
 }
 
+/** SSH settings: the manifest's fields over keelson.yaml's `defaults.ssh` over the schema defaults. */
 export interface SshSettings {
   user: string;
   port: number;
+  /** Absolute (a relative path in the manifest is resolved against the repository root). */
   keyFile?: string;
   keyFileEnv?: string;
   keyEnv?: string;
   passphraseEnv?: string;
   agent: boolean;
+  /** Absolute; default `<root>/.keelson/known_hosts`. */
   knownHostsFile: string;
   connectTimeout: Millis;
   commandTimeout: Millis;
@@ -179,6 +182,7 @@ export interface ContainerSource {
   envFrom: Record<string, string>;
   args: string[];
   runOptions: string[];
+  /** Default 20000..20999. */
   portRange: { from: number; to: number };
 }
 

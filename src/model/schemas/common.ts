@@ -26,6 +26,9 @@ export const int = (description: string, min: number, max: number, dflt?: number
 });
 export const list = (items: JsonSchema, description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'array', description, items, ...extra });
 
+/** "Exactly one of these fields": one branch per field (typed, so each branch compiles on its own in strict ajv). */
+export const exactlyOneOf = (...fields: string[]): JsonSchema[] => fields.map((f) => ({ type: 'object', required: [f] }));
+
 export const defs = {
   name: {
     type: 'string',

@@ -1,4 +1,4 @@
-import { bool, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const host = obj(
   {
@@ -30,7 +30,7 @@ const container = obj(
     portRange: obj(
       { from: int('First port.', 1024, 65535), to: int('Last port.', 1024, 65535) },
       ['from', 'to'],
-      { description: 'Host ports (on 127.0.0.1) keelson picks a free one from for each new container.' },
+      { description: 'Host ports (on 127.0.0.1) keelson picks a free one from for each new container.', default: { from: 20000, to: 20999 } },
     ),
   },
   ['image'],
@@ -111,6 +111,6 @@ export const deploymentSchema = kindSchema('Deployment', 'deployment.json', 'An 
   ['targets', 'proxy'],
   {
     description: 'The deployment. Exactly one of `container` or `git`.',
-    oneOf: [{ required: ['container'] }, { required: ['git'] }],
+    oneOf: exactlyOneOf('container', 'git'),
   },
 ));

@@ -1,4 +1,4 @@
-import { bool, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const ttl = { description: 'TTL in seconds (60..86400), or "auto" (Cloudflare\'s automatic TTL).', oneOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { const: 'auto' }] };
 
@@ -29,7 +29,7 @@ const record = obj(
   ['name', 'type'],
   {
     description: 'A record set: one name and type, with literal values or server targets.',
-    oneOf: [{ required: ['value'] }, { required: ['values'] }, { required: ['servers'] }, { required: ['serverSelector'] }],
+    oneOf: exactlyOneOf('value', 'values', 'servers', 'serverSelector'),
   },
 );
 
@@ -37,7 +37,7 @@ export const dnsZoneSchema = kindSchema('DNSZone', 'dns-zone.json', 'A Cloudflar
   {
     provider: { type: 'string', enum: ['cloudflare'], default: 'cloudflare', description: 'The DNS provider.' },
     zone: str('The zone\'s domain name, e.g. "example.com".', { pattern: '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$' }),
-    defaultTtl: { ...ttl, default: 'auto' },
+    defaultTtl: { ...ttl, description: 'TTL for records that name none: seconds (60..86400) or "auto"; default: keelson.yaml defaults.dnsTtl, else "auto".' },
     records: list(record, 'The records keelson manages; others in the zone are reported, never changed.', { default: [] }),
   },
   ['zone'],

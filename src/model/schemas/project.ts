@@ -42,7 +42,7 @@ export const projectSchema = kindSchema('Project', 'project.json', 'The project 
       {
         region: str('Region for servers that name none.', { pattern: '^[a-z0-9-]{2,16}$' }),
         sshKeys: list(str('SSH key name.', { minLength: 1 }), 'SSH keys for servers that name none.', { uniqueItems: true }),
-        dnsTtl: { description: 'TTL for records that name none.', oneOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { const: 'auto' }] },
+        dnsTtl: { description: 'TTL for records whose zone names none: seconds (60..86400) or "auto".', default: 'auto', oneOf: [{ type: 'integer', minimum: 60, maximum: 86400 }, { const: 'auto' }] },
         ssh: ref('sshTarget'),
       },
       [],

@@ -1,0 +1,6 @@
+// `npm run bench`: runs every benchmark in turn; each prints its own figures.
+import { benchSimulator } from './sim.ts';
+import { benchValidate } from './validate.ts';
+
+await benchValidate();
+await benchSimulator();

@@ -1,0 +1,122 @@
+/**
+ * Parses manifest text into documents that remember where every node came from. YAML 1.2 core
+ * schema (so `no` stays a string), duplicate keys refused, alias expansion and nesting capped.
+ */
+import { Alias, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import type { Problem } from '../errors.ts';
+import { findExcessiveNesting } from './depth-scan.ts';
+import { DEFAULT_LIMITS, fileProblem, type LoadLimits, type SourceFile } from './read-files.ts';
+
+/** A 1-based line and column. */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** A path inside a document: map keys and list indexes. */
+export type DocPath = readonly (string | number)[];
+
+/** One parsed document with its plain value and a way to find any node's position. */
+export interface RawDocument {
+  file: string;
+  /** 0-based index of the document in its file. */
+  index: number;
+  value: unknown;
+  /** Position of the document's first node. */
+  start: Position;
+  /**
+   * Where the node at `path` sits; with `key`, where its key sits. A path that does not exist
+   * resolves to the key of its deepest existing ancestor (where a missing field belongs).
+   */
+  locate(path: DocPath, opts?: { key?: boolean }): Position;
+}
+
+/** Splits one file into documents. Problems (syntax, duplicates, hostile input) come back as values. */
+export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAULT_LIMITS): { documents: RawDocument[]; problems: Problem[]; warnings: Problem[] } {
+  const { file, text } = source;
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const deep = findExcessiveNesting(text, limits.maxDepth);
+  if (deep) {
+    return { documents: [], warnings, problems: [{ file, line: deep.line, col: deep.col, path: '', message: `nesting deeper than ${limits.maxDepth} levels; refusing to parse the file` }] };
+  }
+  const lineCounter = new LineCounter();
+  const pos = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, lineCounter });
+  const list = Array.isArray(docs) ? docs : [];
+  const documents: RawDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const e of doc.errors) problems.push({ file, ...pos(e.pos[0]), path: '', message: yamlMessage(e.code, e.message) });
+    for (const w of doc.warnings) warnings.push({ file, ...pos(w.pos[0]), path: '', message: yamlMessage(w.code, w.message) });
+    if (doc.errors.length > 0 || doc.contents === null) return;
+    const start = pos(doc.contents.range[0]);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      problems.push({ file, ...start, path: '', message: `aliases expand too much (limit ${limits.maxAliasCount}); refusing a possible "billion laughs" document` });
+      return;
+    }
+    if (depthOf(value) > limits.maxDepth) {
+      problems.push({ file, ...start, path: '', message: `nesting deeper than ${limits.maxDepth} levels` });
+      return;
+    }
+    documents.push({ file, index, value, start, locate: (path, opts) => locateIn(doc, path, opts?.key ?? false, pos, start) });
+  });
+  if (documents.length === 0 && problems.length === 0 && !(Array.isArray(docs) && docs.some((d) => d.contents !== null))) {
+    problems.push(fileProblem(file, 'file has no YAML documents; an empty manifest file is refused, since a truncated file must not read as "delete what it declared"'));
+  }
+  return { documents, problems, warnings };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') return `duplicate key: ${first.replace(/ at line \d+, column \d+.*$/, '')}`;
+  return `YAML: ${first.replace(/ at line \d+, column \d+.*$/, '')}`;
+}
+
+/** Deepest nesting of arrays and objects, counted without recursion. */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (!v || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    max = Math.max(max, d + 1);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function locateIn(doc: Document, path: DocPath, wantKey: boolean, pos: (o: number) => Position, start: Position): Position {
+  let node: Node | null | undefined = doc.contents;
+  let pair: Pair | undefined;
+  let lastGood: Position = start;
+  for (const seg of path) {
+    if (node instanceof Alias) node = node.resolve(doc) as Node | undefined;
+    let next: Node | null | undefined;
+    let nextPair: Pair | undefined;
+    if (isMap(node)) {
+      nextPair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+      next = nextPair?.value as Node | null | undefined;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg] as Node | undefined;
+    }
+    if (!next && !nextPair) return lastGood;
+    pair = nextPair;
+    node = next;
+    const keyNode = pair?.key as Node | undefined;
+    lastGood = keyNode?.range ? pos(keyNode.range[0]) : node?.range ? pos(node.range[0]) : lastGood;
+  }
+  const keyNode = pair?.key as Node | undefined;
+  // A map or list value starts on the line after its key; the key is where a reader looks.
+  if ((wantKey || isMap(node) || isSeq(node)) && keyNode?.range) return pos(keyNode.range[0]);
+  if (node?.range) return pos(node.range[0]);
+  return lastGood;
+}

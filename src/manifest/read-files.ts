@@ -1,0 +1,174 @@
+/**
+ * Reads manifest files from disk with the limits that keep hostile input from hurting keelson:
+ * sizes are checked with stat before anything is read, bytes must be UTF-8, and symlinks must
+ * resolve inside the repository. Nothing here parses YAML.
+ */
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { Problem } from '../errors.ts';
+
+/** Caps applied while loading; every one is checked before the expensive step it protects. */
+export interface LoadLimits {
+  /** Largest file read, in bytes (checked with stat, before reading). */
+  maxFileBytes: number;
+  /** Largest total of all files read, in bytes. */
+  maxTotalBytes: number;
+  /** Most aliases a document may expand (billion laughs). */
+  maxAliasCount: number;
+  /** Deepest nesting of maps and lists a document may have. */
+  maxDepth: number;
+  /** Most files in the manifests folder. */
+  maxFiles: number;
+}
+
+export const DEFAULT_LIMITS: LoadLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxAliasCount: 100,
+  maxDepth: 64,
+  maxFiles: 10_000,
+};
+
+/** One file's text, with its path relative to the repository root (forward slashes, for messages). */
+export interface SourceFile {
+  file: string;
+  text: string;
+}
+
+const MANIFEST_EXT = /\.ya?ml$/i;
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+/** A problem about a whole file, located at its first character. */
+export function fileProblem(file: string, message: string): Problem {
+  return { file, line: 1, col: 1, path: '', message };
+}
+
+/** Path of `abs` relative to `root`, with forward slashes. */
+export function displayPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+function isInside(root: string, target: string): boolean {
+  return target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Every `*.yaml` / `*.yml` below `dir` (recursively, sorted, hidden folders and node_modules
+ * skipped), read as UTF-8. `exclude` lists absolute paths to leave out (keelson.yaml when the
+ * manifests folder is the root). Problems are collected, never thrown.
+ */
+export async function loadManifestFiles(
+  root: string,
+  dir: string,
+  limits: LoadLimits = DEFAULT_LIMITS,
+  exclude: string[] = [],
+): Promise<{ files: SourceFile[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const realRoot = await realpath(root);
+  let realDir: string;
+  try {
+    realDir = await realpath(dir);
+    if (!(await stat(realDir)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    return { files: [], problems: [fileProblem(displayPath(root, dir) || '.', 'manifests folder not found (set spec.manifests in keelson.yaml)')] };
+  }
+  if (!isInside(realRoot, realDir)) {
+    return { files: [], problems: [fileProblem(displayPath(root, dir), 'manifests folder resolves outside the repository')] };
+  }
+  const found: { abs: string; size: number }[] = [];
+  const seenDirs = new Set<string>();
+  const skip = new Set(exclude);
+
+  const walk = async (abs: string, real: string): Promise<void> => {
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
+      const child = join(abs, entry.name);
+      const shown = displayPath(root, child);
+      let target = child;
+      if (entry.isSymbolicLink()) {
+        try {
+          target = await realpath(child);
+        } catch {
+          problems.push(fileProblem(shown, 'broken symlink'));
+          continue;
+        }
+        if (!isInside(realRoot, target)) {
+          problems.push(fileProblem(shown, 'symlink points outside the repository; refusing to read it'));
+          continue;
+        }
+      }
+      const info = await stat(target);
+      if (info.isDirectory()) await walk(child, target);
+      else if (info.isFile() && MANIFEST_EXT.test(entry.name) && !skip.has(child)) found.push({ abs: child, size: info.size });
+    }
+  };
+  await walk(dir, realDir);
+
+  if (found.length > limits.maxFiles) {
+    return { files: [], problems: [...problems, fileProblem(displayPath(root, dir), `too many manifest files: ${found.length} (limit ${limits.maxFiles})`)] };
+  }
+  const files: SourceFile[] = [];
+  let total = 0;
+  for (const { abs, size } of found) {
+    const file = displayPath(root, abs);
+    total += size;
+    if (total > limits.maxTotalBytes) {
+      problems.push(fileProblem(file, `the manifests exceed ${formatBytes(limits.maxTotalBytes)} in total; refusing to read more`));
+      break;
+    }
+    const read = await readSourceFile(abs, file, limits, size);
+    if ('problem' in read) problems.push(read.problem);
+    else files.push(read);
+  }
+  return { files, problems };
+}
+
+/** Reads one file after checking its size (stat first unless `knownSize` is given) and decodes it as strict UTF-8. */
+export async function readSourceFile(abs: string, file: string, limits: LoadLimits, knownSize?: number): Promise<SourceFile | { problem: Problem }> {
+  const size = knownSize ?? (await lstat(abs)).size;
+  if (size > limits.maxFileBytes) {
+    return { problem: fileProblem(file, `file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit per file`) };
+  }
+  const bytes = await readFile(abs);
+  if (bytes.length > limits.maxFileBytes) return { problem: fileProblem(file, `file grew past the ${formatBytes(limits.maxFileBytes)} limit while being read`) };
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { file, text };
+  } catch {
+    return { problem: { ...fileProblem(file, 'file is not valid UTF-8'), ...firstBadByte(bytes) } };
+  }
+}
+
+/** Line and column of the first byte that is not valid UTF-8, so the message points at it. */
+function firstBadByte(bytes: Uint8Array): { line: number; col: number } {
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the longest valid prefix (a cut inside a multi-byte char also fails, so allow 3 bytes).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  const prefix = bytes.subarray(0, lo);
+  let line = 1;
+  let lastNl = -1;
+  for (let i = 0; i < prefix.length; i++) {
+    if (prefix[i] !== 0x0a) continue;
+    line++;
+    lastNl = i;
+  }
+  return { line, col: new TextDecoder().decode(prefix.subarray(lastNl + 1)).length + 1 };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
+  return `${n} bytes`;
+}

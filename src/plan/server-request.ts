@@ -1,0 +1,86 @@
+/**
+ * The desired side of a server: its create request, built from the manifest and resolved against the
+ * catalog, and the create hash that stands in for the inputs the provider cannot report back.
+ */
+import { formatServerTags } from '../model/ownership.ts';
+import { parseSnapshotDescription } from '../model/ownership.ts';
+import type { LiveSnapshot } from '../model/live.ts';
+import type { ServerDoc } from '../model/types.ts';
+import type { PlanContext } from './context.ts';
+import { shortHash } from './hash.ts';
+import { normalizeTags } from './normalize.ts';
+import type { ImageRequest, ServerCreateRequest } from './types.ts';
+
+/**
+ * Hash of the create-time inputs Vultr never reports back: ssh keys, startup script, user data, the
+ * image snapshot, IPv6. Stored in the `keelson:spec` tag; a different hash means a replacement.
+ */
+export function serverCreateHash(doc: ServerDoc): string {
+  const s = doc.spec;
+  return shortHash({
+    v: 1,
+    sshKeys: [...s.sshKeys].sort(),
+    startupScript: s.startupScript,
+    userData: s.userData,
+    snapshot: 'snapshot' in s.image ? s.image.snapshot : undefined,
+    enableIpv6: s.enableIpv6,
+  });
+}
+
+export function desiredHostname(doc: ServerDoc): string {
+  return (doc.spec.hostname ?? doc.metadata.name).toLowerCase();
+}
+
+/** Owned, not deleted snapshots carrying manifest name `name`, newest first. */
+export function ownedSnapshots(ctx: PlanContext, name: string): LiveSnapshot[] {
+  return ctx.live.snapshots
+    .filter((s) => s.status !== 'deleted')
+    .filter((s) => {
+      const o = s.ownership ?? parseSnapshotDescription(s.description).ownership;
+      return o?.owner === ctx.owner && o.name === name;
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+}
+
+function resolveImage(ctx: PlanContext, doc: ServerDoc): { image: ImageRequest; dependsOn: string[] } {
+  const img = doc.spec.image;
+  if ('os' in img) {
+    const os = ctx.live.catalog.os.find((o) => o.name.toLowerCase() === img.os.toLowerCase());
+    return { image: os ? { os: os.name, osId: os.id } : { os: img.os }, dependsOn: [] };
+  }
+  const snaps = ownedSnapshots(ctx, img.snapshot);
+  const complete = snaps.find((s) => s.status === 'complete');
+  if (complete) return { image: { snapshot: img.snapshot, snapshotId: complete.id, waitForComplete: false }, dependsOn: [] };
+  const pending = snaps[0];
+  if (pending) return { image: { snapshot: img.snapshot, snapshotId: pending.id, waitForComplete: true }, dependsOn: [] };
+  return { image: { snapshot: img.snapshot, waitForComplete: true }, dependsOn: [`Snapshot/${img.snapshot}#create`] };
+}
+
+/** The create request for `doc`; `successorOf` marks a replacement's new server. */
+export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf?: string): { request: ServerCreateRequest; dependsOn: string[] } {
+  const s = doc.spec;
+  const name = doc.metadata.name;
+  const createHash = serverCreateHash(doc);
+  // Deterministic, so a plan is a pure function and a retried create can find what it made.
+  const op = shortHash({ owner: ctx.owner, name, createHash, region: s.region, plan: s.plan, successorOf }, 12);
+  const ownership = { owner: ctx.owner, name, op, ...(successorOf ? { successorOf } : {}) };
+  const { image, dependsOn } = resolveImage(ctx, doc);
+  const cat = ctx.live.catalog;
+  const request: ServerCreateRequest = {
+    name,
+    region: s.region,
+    plan: s.plan,
+    image,
+    hostname: desiredHostname(doc),
+    label: name,
+    sshKeys: [...s.sshKeys].sort().map((k) => ({ name: k, id: cat.sshKeys.find((c) => c.name === k)?.id })),
+    enableIpv6: s.enableIpv6,
+    tags: [...normalizeTags(s.tags), ...formatServerTags({ ownership, createHash, protect: s.protect })],
+    createHash,
+    op,
+    ownership,
+  };
+  if (s.startupScript) request.startupScript = { name: s.startupScript, id: cat.startupScripts.find((c) => c.name === s.startupScript)?.id };
+  if (s.userData !== undefined) request.userData = s.userData;
+  return { request, dependsOn };
+}

@@ -1,0 +1,64 @@
+/**
+ * Snapshots: create the missing ones (after their source server exists), update descriptions in
+ * place, delete owned ones beyond `keep` or no longer declared. A snapshot cannot be changed into
+ * another one, so there is no replace; refreshing on a schedule is the rebuild workflow's job.
+ */
+import { formatSnapshotDescription, parseSnapshotDescription } from '../model/ownership.ts';
+import type { LiveSnapshot } from '../model/live.ts';
+import { addProblem, formatSource, groupOwned, type PlanContext } from './context.ts';
+import { shortHash } from './hash.ts';
+import type { Change } from './types.ts';
+
+function deleteChange(name: string, snap: LiveSnapshot, why: string, many: boolean, protect: boolean, source?: string): Change {
+  return {
+    id: many ? `Snapshot/${name}@${snap.id}#delete` : `Snapshot/${name}#delete`, action: 'delete', kind: 'Snapshot', name,
+    reason: `${snap.id} ${why}`, fields: [], dependsOn: [], source, ...(protect ? { protected: true } : {}),
+    payload: { op: 'snapshot.delete', snapshot: snap },
+  };
+}
+
+/** Plans snapshot changes; run after `planServers` (a new snapshot's source may be created in the same plan). */
+export function planSnapshots(ctx: PlanContext): void {
+  const present = ctx.live.snapshots.filter((s) => s.status !== 'deleted');
+  const byName = groupOwned(ctx, 'Snapshot', present, (s) => s.ownership ?? parseSnapshotDescription(s.description).ownership, (s) => s.description || s.id);
+  const names = [...new Set([...ctx.desired.snapshots.keys(), ...byName.keys()])].sort();
+  for (const name of names) {
+    const doc = ctx.desired.snapshots.get(name);
+    // Newest first: the newest complete snapshot is the one servers are built from.
+    const live = (byName.get(name) ?? []).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    const source = formatSource(doc?.source);
+    if (!doc) {
+      for (const s of live) ctx.changes.push(deleteChange(name, s, 'no longer in the manifests', live.length > 1, false));
+      continue;
+    }
+    const want = formatSnapshotDescription(doc.spec.description, { owner: ctx.owner, name });
+    if (live.length === 0) {
+      const from = doc.spec.fromServer;
+      const addr = ctx.addresses.get(from);
+      if (!addr && !ctx.desired.servers.has(from)) {
+        addProblem(ctx, doc.source, `Snapshot/${name}`, '/spec/fromServer', `server "${from}" is not declared in the manifests`);
+        continue;
+      }
+      const op = shortHash({ owner: ctx.owner, name, from }, 12);
+      ctx.changes.push({
+        id: `Snapshot/${name}#create`, action: 'create', kind: 'Snapshot', name,
+        reason: 'declared in the manifests, no snapshot found', fields: [{ field: 'fromServer', to: from }, { field: 'description', to: doc.spec.description ?? '' }],
+        dependsOn: addr?.pendingChange ? [addr.pendingChange] : [], source,
+        payload: { op: 'snapshot.create', request: { name, fromServer: from, instanceId: addr?.pendingChange ? undefined : addr?.live?.id, description: formatSnapshotDescription(doc.spec.description, { owner: ctx.owner, name, op }), op } },
+      });
+      continue;
+    }
+    const newest = live[0]!;
+    const text = parseSnapshotDescription(newest.description).text;
+    if (text !== (doc.spec.description ?? '').trim()) {
+      ctx.changes.push({
+        id: `Snapshot/${name}#update`, action: 'update', kind: 'Snapshot', name, reason: 'update the description in place',
+        fields: [{ field: 'description', from: text, to: doc.spec.description ?? '' }], dependsOn: [], source,
+        payload: { op: 'snapshot.update', snapshotId: newest.id, description: want, live: newest },
+      });
+    }
+    // Keep the newest `keep` snapshots; pending ones are never deleted (a refresh may be running).
+    const extra = live.slice(doc.spec.keep).filter((s) => s.status === 'complete');
+    for (const s of extra) ctx.changes.push(deleteChange(name, s, `is beyond keep: ${doc.spec.keep}`, extra.length > 1, doc.spec.protect, source));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Address allocation. IPv4 comes from the documentation ranges (RFC 5737); past their 759 usable
+ * hosts it overflows into the benchmarking range 198.18.0.0/15 (RFC 2544), which is never routed
+ * either. IPv6 comes from 2001:db8::/32 (RFC 3849). Nothing here is ever contacted.
+ */
+const DOC_NETS = ['192.0.2', '198.51.100', '203.0.113'];
+const HOSTS_PER_NET = 253; // .2 .. .254; .1 is each net's gateway
+const DOC_TOTAL = DOC_NETS.length * HOSTS_PER_NET;
+
+function ipv4At(n: number): string {
+  if (n < DOC_TOTAL) return `${DOC_NETS[Math.floor(n / HOSTS_PER_NET)]}.${(n % HOSTS_PER_NET) + 2}`;
+  const k = n - DOC_TOTAL + 256; // skip 198.18.0.x
+  return `198.${18 + Math.floor(k / 65536)}.${Math.floor(k / 256) % 256}.${k % 256}`;
+}
+
+const IPV4_SPACE = DOC_TOTAL + 131072 - 256;
+
+/** Allocates the next free IPv4 after `cursor`, skipping addresses in use; returns it and the new cursor. */
+export function allocateIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
+  for (let i = 0; i < IPV4_SPACE; i++) {
+    const n = (cursor + i) % IPV4_SPACE;
+    const ip = ipv4At(n);
+    if (!inUse.has(ip)) return { ip, cursor: n + 1 };
+  }
+  throw new Error('simulated IPv4 space exhausted');
+}
+
+/** The gateway of an allocated IPv4 (its /24's .1). */
+export function gatewayOf(ip: string): string {
+  return ip.replace(/\.\d+$/, '.1');
+}
+
+/** A /64 per allocation number, with the instance at ::1 style SLAAC-looking suffix. */
+export function ipv6For(n: number): { network: string; ip: string } {
+  const a = (Math.floor(n / 65536) % 65536).toString(16);
+  const b = (n % 65536).toString(16);
+  return { network: `2001:db8:${a}:${b}::`, ip: `2001:db8:${a}:${b}:5400:4ff:fe00:${(n % 4096).toString(16)}` };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { live, liveServer, liveSnapshot, manifests, server, snapshot } from './builders.ts';
+import { before, change, plan, runCase, type Case } from './table.ts';
+
+const builder = server('builder');
+const vpn = server('vpn-acme', { image: { snapshot: 'golden' } });
+
+const cases: Case[] = [
+  {
+    name: 'a snapshot of a live server is created with its ownership marker', desired: manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }),
+    live: live({ servers: [liveServer(builder)] }), expect: ['Snapshot/golden#create'],
+    check: (p) => expect(change(p, 'Snapshot/golden#create').payload).toMatchObject({ request: { instanceId: 'srv-builder', description: expect.stringMatching(/\[keelson:acme\/golden@\w+\]$/) } }),
+  },
+  {
+    name: 'snapshots before the servers created from them', desired: manifests({ servers: [builder, vpn], snapshots: [snapshot('golden', 'builder')] }),
+    live: live({ servers: [liveServer(builder)] }), expect: ['Snapshot/golden#create', 'Server/vpn-acme#create'],
+    check: (p) => {
+      expect(change(p, 'Server/vpn-acme#create').dependsOn).toEqual(['Snapshot/golden#create']);
+      expect(change(p, 'Server/vpn-acme#create').payload).toMatchObject({ request: { image: { snapshot: 'golden', waitForComplete: true } } });
+    },
+  },
+  {
+    name: 'a snapshot still pending: the server create is planned and waits', desired: manifests({ servers: [builder, vpn], snapshots: [snapshot('golden', 'builder')] }),
+    live: live({ servers: [liveServer(builder)], snapshots: [liveSnapshot('golden', { status: 'pending' })] }), expect: ['Server/vpn-acme#create'],
+    check: (p) => expect(change(p, 'Server/vpn-acme#create').payload).toMatchObject({ request: { image: { snapshot: 'golden', snapshotId: 'snap-golden', waitForComplete: true } } }),
+  },
+  {
+    name: 'a complete snapshot: the server is created from its id', desired: manifests({ servers: [builder, vpn], snapshots: [snapshot('golden', 'builder')] }),
+    live: live({ servers: [liveServer(builder)], snapshots: [liveSnapshot('golden')] }), expect: ['Server/vpn-acme#create'],
+    check: (p) => expect(change(p, 'Server/vpn-acme#create').payload).toMatchObject({ request: { image: { snapshotId: 'snap-golden', waitForComplete: false } } }),
+  },
+  {
+    name: 'a new source server first, then its snapshot', desired: manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }), live: live(),
+    expect: ['Server/builder#create', 'Snapshot/golden#create'],
+    check: (p) => expect(change(p, 'Snapshot/golden#create').dependsOn).toEqual(['Server/builder#create']),
+  },
+  {
+    name: 'a description change is an update in place', desired: manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { description: 'v2' })] }),
+    live: live({ servers: [liveServer(builder)], snapshots: [liveSnapshot('golden')] }), expect: ['Snapshot/golden#update'],
+  },
+  {
+    name: 'snapshots beyond keep are deleted, oldest first, pending ones never', desired: manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { keep: 1 })] }),
+    live: live({ servers: [liveServer(builder)], snapshots: [
+      liveSnapshot('golden', { id: 's-new', createdAt: '2025-03-01T00:00:00Z' }), liveSnapshot('golden', { id: 's-old', createdAt: '2025-01-01T00:00:00Z' }),
+      liveSnapshot('golden', { id: 's-pending', status: 'pending', createdAt: '2024-12-01T00:00:00Z' }),
+    ] }),
+    expect: ['Snapshot/golden#delete'], check: (p) => expect(change(p, 'Snapshot/golden#delete').payload).toMatchObject({ snapshot: { id: 's-old' } }),
+  },
+  {
+    name: 'an owned snapshot no longer declared is deleted; unowned ones are reported', desired: manifests(),
+    live: live({ snapshots: [liveSnapshot('golden'), liveSnapshot('theirs', { owner: null, id: 's-x' })] }), expect: ['Snapshot/golden#delete'],
+    check: (p) => expect(p.unmanaged).toEqual([{ kind: 'Snapshot', id: 's-x', name: 'theirs', reason: 'no keelson marker' }]),
+  },
+];
+
+describe('planChanges: snapshots', () => {
+  for (const c of cases) it(c.name, () => runCase(c));
+});
+
+describe('planChanges: catalog checks', () => {
+  it('names the file, line and path of every unknown catalog name', () => {
+    const bad = server('web', { region: 'xyz', plan: 'nope', image: { os: 'Windows 95' }, sshKeys: ['missing'], startupScript: 'nope', line: 12 });
+    const p = plan(manifests({ servers: [bad] }), live());
+    expect(p.problems.map((x) => [x.file, x.line, x.path])).toEqual([
+      ['manifests/servers.yaml', 12, '/spec/region'], ['manifests/servers.yaml', 12, '/spec/plan'], ['manifests/servers.yaml', 12, '/spec/image/os'],
+      ['manifests/servers.yaml', 12, '/spec/sshKeys/0'], ['manifests/servers.yaml', 12, '/spec/startupScript'],
+    ]);
+  });
+
+  it('a plan not sold in the region is a problem', () => {
+    const p = plan(manifests({ servers: [server('web', { region: 'ams', plan: 'vhp-8c' })] }), live());
+    expect(p.problems.map((x) => x.message)).toEqual(['plan "vhp-8c" is not sold in region "ams"']);
+  });
+
+  it('a snapshot image that exists nowhere is a problem', () => {
+    const p = plan(manifests({ servers: [vpn] }), live());
+    expect(p.problems.map((x) => x.path)).toContain('/spec/image/snapshot');
+  });
+});
+
+describe('planChanges: ordering and purity', () => {
+  it('a full plan: snapshot, servers, records, deletes last', () => {
+    const old = server('old-box');
+    const p = plan(manifests({ servers: [builder, vpn], snapshots: [snapshot('golden', 'builder')] }), live({ servers: [liveServer(builder), liveServer(old, { id: 'srv-old' })] }));
+    expect(p.changes.map((c) => c.id)).toEqual(['Snapshot/golden#create', 'Server/vpn-acme#create', 'Server/old-box#delete']);
+    expect(before(p, 'Snapshot/golden#create', 'Server/vpn-acme#create')).toBe(true);
+  });
+
+  it('same inputs, same plan and checksum; createdAt is not part of the checksum', () => {
+    const d = manifests({ servers: [builder] });
+    const a = plan(d, live());
+    const b = plan(d, { ...live(), observedAt: '2030-01-01T00:00:00Z' });
+    expect(b.createdAt).toBe('2030-01-01T00:00:00Z');
+    expect(a.checksum).toBe(b.checksum);
+    expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

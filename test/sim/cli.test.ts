@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import vultrNode from '@vultr/vultr-node';
+import type { VultrSdk } from './harness.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe('keelson sim', () => {
+  it('prints the environment, serves the SDKs and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/keelson.js'), 'sim', '--port', '0', '--speed', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const env = await new Promise<Record<string, string>>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const lines = out.split('\n').filter((l) => l.includes('='));
+        if (lines.length >= 4) resolve(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+      });
+      child.on('exit', (code) => reject(new Error(`keelson sim exited early (${code})`)));
+    });
+    expect(Object.keys(env)).toEqual(['VULTR_API_KEY', 'VULTR_BASE_URL', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_BASE_URL']);
+    expect(env.VULTR_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
+    expect(env.CLOUDFLARE_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/client\/v4$/);
+    const v = vultrNode.initialize({ apiKey: env.VULTR_API_KEY, baseUrl: env.VULTR_BASE_URL }) as unknown as VultrSdk;
+    const account = (await v.account.getAccountInfo({})) as { account: { email: string } };
+    expect(account.account.email).toBe('ops@example.com');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
