@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
 import { registerDemo } from './demo.ts';
+import { deployCommand, rollbackCommand } from './deploy.ts';
 import { describeError } from './exit.ts';
+import { hostsCommand } from './hosts.ts';
 import { simCommand } from './sim.ts';
+import { statusCommand } from './status.ts';
 import { registerValidate } from './validate.ts';
 
 /** Options every verb understands (declared on the root command). */
@@ -26,6 +29,10 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )
     .exitOverride();
   program.addCommand(simCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(rollbackCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(hostsCommand());
   registerValidate(program);
   registerDemo(program);
   return program;
