@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
 import { applyCommand } from './apply.ts';
 import { registerDemo } from './demo.ts';
+import { deployCommand, rollbackCommand } from './deploy.ts';
 import { describeError } from './exit.ts';
+import { destroyCommand } from './destroy.ts';
+import { hostsCommand } from './hosts.ts';
 import { importCommand } from './import.ts';
 import { planCommand } from './plan.ts';
-import { simCommand } from './sim.ts';
-import { destroyCommand } from './destroy.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { scheduleCommand } from './schedule.ts';
+import { simCommand } from './sim.ts';
 import { statusCommand } from './status.ts';
 import { registerValidate } from './validate.ts';
 
@@ -43,7 +45,10 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(rebuildCommand());
   program.addCommand(destroyCommand());
   program.addCommand(scheduleCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(rollbackCommand());
   program.addCommand(statusCommand());
+  program.addCommand(hostsCommand());
   return program;
 }
 

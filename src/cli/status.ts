@@ -1,7 +1,14 @@
-import { Command } from 'commander';
+/**
+ * `keelson status [NAME]`: one verb, two sections. Deployments: what is live on each host (the deploy
+ * status, read over SSH). Bandwidth: each Server's traffic this month, carried over across rebuilds,
+ * against its monthly limit (read from the providers). Reads only.
+ */
+import { Command, Option } from 'commander';
+import { readStatus, renderStatus } from '../deploy/status.ts';
 import { bandwidthReport, BYTES_PER_GB, type BandwidthRow } from '../workflows/bandwidth.ts';
+import { deploymentNamed, hostsOf, loadContext } from './deploy-context.ts';
 import { EXIT } from './exit.ts';
-import { connectFor, loadOrThrow } from './session.ts';
+import { connectFor } from './session.ts';
 import { clockFor } from './workflow-session.ts';
 
 const gb = (bytes: number): string => (bytes / BYTES_PER_GB).toFixed(2);
@@ -20,24 +27,42 @@ export function renderBandwidth(rows: BandwidthRow[]): string[] {
   return ['Bandwidth this month (carried over across rebuilds):', line(head), ...body.map(line)];
 }
 
-/**
- * `keelson status [--json]`: each logical server's traffic this month, carry-overs from rebuilds
- * included, against its monthly limit. Read-only. Exit 0; 1 when the providers cannot be read.
- */
+type Section = 'deployments' | 'bandwidth';
+
 export function statusCommand(): Command {
   return new Command('status')
-    .description("show each server's bandwidth this month (carried over across rebuilds) against its limit")
+    .description("show, per host, each Deployment's live version, and each Server's bandwidth this month against its limit (reads only)")
+    .argument('[name]', 'one Deployment (default: all; naming one shows only deployments)')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
-    .option('--json', 'print JSON instead of a table')
-    .action(async (opts: { dir: string; json?: boolean }) => {
-      const { project, manifests } = await loadOrThrow(opts.dir);
-      const conn = await connectFor(project, manifests);
-      try {
-        const rows = await bandwidthReport(conn.providers.compute, project.owner, manifests.servers.values(), clockFor(conn).now());
-        process.stdout.write(opts.json ? `${JSON.stringify({ bandwidth: rows }, null, 2)}\n` : `${renderBandwidth(rows).join('\n')}\n`);
-        process.exitCode = EXIT.ok;
-      } finally {
-        await conn.close();
+    .addOption(new Option('--only <section>', 'one section').choices(['deployments', 'bandwidth']))
+    .option('--json', 'print as JSON')
+    .addHelpText('after', `
+Exit codes: 0 everything could be read, 1 a host or provider could not be read or the manifests are invalid, 64 bad usage.`)
+    .action(async (name: string | undefined, opts: { dir: string; json?: boolean; only?: Section }) => {
+      const sections: Section[] = name ? ['deployments'] : opts.only ? [opts.only] : ['deployments', 'bandwidth'];
+      const ctx = await loadContext(opts.dir);
+      const out: { deployments?: unknown[]; bandwidth?: BandwidthRow[] } = {};
+      let ok = true;
+      if (sections.includes('deployments')) {
+        const docs = name ? [deploymentNamed(ctx, name)] : [...ctx.manifests.deployments.values()];
+        const all = await Promise.all(docs.map(async (doc) => ({
+          resource: `Deployment/${doc.metadata.name}`,
+          hosts: await readStatus(doc, hostsOf(ctx, doc), { root: ctx.project.root }),
+        })));
+        ok = all.every((d) => d.hosts.every((h) => h.reachable));
+        out.deployments = all;
+        if (!opts.json) for (const d of all) process.stdout.write(`${renderStatus(d.resource, d.hosts).join('\n')}\n`);
       }
+      if (sections.includes('bandwidth') && ctx.manifests.servers.size > 0) {
+        const conn = await connectFor(ctx.project, ctx.manifests);
+        try {
+          out.bandwidth = await bandwidthReport(conn.providers.compute, ctx.project.owner, ctx.manifests.servers.values(), clockFor(conn).now());
+        } finally {
+          await conn.close();
+        }
+        if (!opts.json) process.stdout.write(`${renderBandwidth(out.bandwidth).join('\n')}\n`);
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      process.exitCode = ok ? EXIT.ok : EXIT.failure;
     });
 }

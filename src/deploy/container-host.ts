@@ -10,10 +10,10 @@ import {
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
-import { inspectHost, recordState, type HostState } from './host-state.ts';
+import { hostViewScript, parseHostView, type HostState, type HostView } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
 import { switchUpstream, verifyServing } from './proxy.ts';
-import { exportLines, pickPort } from './remote-scripts.ts';
+import { exportLines, pickPort, unlockScript } from './remote-scripts.ts';
 import { join } from './shell.ts';
 import type { LiveSlot } from './upstream.ts';
 
@@ -37,21 +37,22 @@ function names(text: string | undefined): string[] {
  */
 export async function deployContainerHost(run: HostRun, src: ContainerSource, target: VersionWanted): Promise<HostDeployResult> {
   const started = run.clock.now();
-  await acquireHostLock(run);
+  // The lock and the host's state in one round trip: the state is read only under the lock.
+  const { output } = await acquireHostLock(run, hostViewScript(run, containerInspectScript(src.runtime, run.doc.metadata.name)));
+  const lock = { released: false };
   try {
-    return await deployLocked(run, src, target, started);
+    return await deployLocked(run, src, target, started, parseHostView(output), lock);
   } finally {
-    await releaseHostLock(run);
+    if (!lock.released) await releaseHostLock(run);
   }
 }
 
 /** A version to deploy, or the host's previous one (rollback). */
 export type VersionWanted = { version: string } | { previous: true };
 
-async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number): Promise<HostDeployResult> {
+async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number, view: HostView, lock: { released: boolean }): Promise<HostDeployResult> {
   const app = run.doc.metadata.name;
   const { health, strategy } = run.doc.spec;
-  const view = await step(run, 'inspect', 'reading the host state', () => inspectHost(run, containerInspectScript(src.runtime, app)));
   const rt = (view.sections.runtime ?? '') as Runtime;
   const containers = { all: names(view.sections.all), running: names(view.sections.running) };
   // Live only if nginx points at it and it runs; anything else of this app is a leftover of a killed run.
@@ -80,15 +81,16 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   await step(run, 'start', `starting ${name} from ${image} on 127.0.0.1:${port}`, () => mustExec(run, 'start', 'sh -s', { stdin: runScript(exportLines(env), argv) }));
 
   const live: LiveSlot = { slot, port, version: image, container: name, since: '', deployId: run.deployId };
-  let healthyAfterMs = 0;
+  const state: HostState = { live, previous: old ?? view.state.previous };
+  let healthyAfterMs: number;
   try {
     healthyAfterMs = await gate(run, rt, name, port);
     live.since = new Date().toISOString();
-    const switched = await switchUpstream(run, live);
+    const switched = await switchUpstream(run, live, state);
     try {
       await verifyServing(run, switched);
     } catch (err) {
-      if (old) await switchUpstream(run, old).catch(() => undefined);
+      if (old) await switchUpstream(run, old, view.state).catch(() => undefined);
       throw err;
     }
   } catch (err) {
@@ -98,13 +100,17 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   }
   const switchedAfterMs = run.clock.now() - started;
 
-  const state: HostState = { live, previous: old ?? view.state.previous };
-  await step(run, 'record', 'recording the live version', () => recordState(run, state));
+  const unlock = unlockScript(app, run.holder);
   if (old?.container) {
     const container = old.container;
     await step(run, 'drain', `letting ${container} finish in-flight requests`, () => run.clock.sleep(strategy.drain));
-    await step(run, 'cleanup', `stopping ${container}`, () => mustExec(run, 'cleanup', stopAndRemoveScript(rt, container, Math.max(1, Math.ceil(health.timeout / 1000)))));
+    const stop = stopAndRemoveScript(rt, container, Math.max(1, Math.ceil(health.timeout / 1000)));
+    // Stopping the old container and releasing the lock share a round trip.
+    await step(run, 'cleanup', `stopping ${container}`, () => mustExec(run, 'cleanup', `${stop} && ${unlock}`));
+  } else {
+    await step(run, 'unlock', 'releasing the deploy lock', () => mustExec(run, 'unlock', unlock));
   }
+  lock.released = true;
   return { live, previous: state.previous, healthyAfterMs, switchedAfterMs };
 }
 

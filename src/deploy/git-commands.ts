@@ -34,9 +34,12 @@ export function checkoutScript(root: string, slot: string, repo: string, ref: st
   ].join('\n');
 }
 
-/** Runs the build command in the slot (sent to `sh -s`; the environment is exported first). */
+/**
+ * Runs the build command in the slot (part of a script for `sh -s`; the environment is exported
+ * first). Exits with the build's code on failure; prints `@@built` on success.
+ */
 export function buildScript(exports: string, root: string, slot: string, build: string): string {
-  return `${exports}cd ${quote(slotDir(root, slot))} && exec sh -c ${quote(build)}\n`;
+  return `${exports}(cd ${quote(slotDir(root, slot))} && exec sh -c ${quote(build)}) || exit $?\necho @@built\n`;
 }
 
 /**

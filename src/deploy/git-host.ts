@@ -9,8 +9,8 @@ import {
   buildScript, checkoutScript, slotLogScript, slotStatusScript, startSlotScript, stopSlotScript,
 } from './git-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
-import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
-import { inspectHost, recordState } from './host-state.ts';
+import { commandFailed, fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
+import { hostViewScript, parseHostView, recordState, type HostView } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
 import { switchUpstream, verifyServing } from './proxy.ts';
 import { exportLines } from './remote-scripts.ts';
@@ -26,18 +26,18 @@ export type GitWanted = { ref: string } | { previous: true };
  */
 export async function deployGitHost(run: HostRun, src: GitSource, wanted: GitWanted): Promise<HostDeployResult> {
   const started = run.clock.now();
-  await acquireHostLock(run);
+  // The lock and the host's state in one round trip: the state is read only under the lock.
+  const { output } = await acquireHostLock(run, hostViewScript(run));
   try {
-    return await deployLocked(run, src, wanted, started);
+    return await deployLocked(run, src, wanted, started, parseHostView(output));
   } finally {
     await releaseHostLock(run);
   }
 }
 
-async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, started: number): Promise<HostDeployResult> {
+async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, started: number, view: HostView): Promise<HostDeployResult> {
   const app = run.doc.metadata.name;
   const { strategy } = run.doc.spec;
-  const view = await step(run, 'inspect', 'reading the host state', () => inspectHost(run));
   const old = view.state.live;
   const env = exportLines({ ...src.env, ...run.secretEnv });
   let live: LiveSlot;
@@ -55,23 +55,28 @@ async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, sta
     live = { slot: slot.name, port: slot.port, version: '', ref: wanted.ref, since: '', deployId: run.deployId };
     // The idle slot is about to be replaced: it can no longer be rolled back to.
     if (view.state.previous?.slot === slot.name) await recordState(run, { live: old });
-    await step(run, 'start', `stopping whatever runs in slot ${slot.name}`, () => mustExec(run, 'start', stopSlotScript(app, slot.name)));
-    const co = await step(run, 'checkout', `checking out ${wanted.ref} in slot ${slot.name}`, () => mustExec(run, 'checkout', checkoutScript(src.root, slot.name, src.repo, wanted.ref)));
+    // Whatever still runs in the idle slot (the version before last, or a killed run's) stops first.
+    const co = await step(run, 'checkout', `stopping slot ${slot.name} and checking out ${wanted.ref} there`, () =>
+      mustExec(run, 'checkout', `${stopSlotScript(app, slot.name)}\n${checkoutScript(src.root, slot.name, src.repo, wanted.ref)}`));
     live.version = co.stdout.trim().split('\n').pop() ?? '';
-    const build = src.build;
-    if (build) await step(run, 'build', `building ${live.version.slice(0, 12)}`, () => mustExec(run, 'build', 'sh -s', { stdin: buildScript(env, src.root, slot.name, build) }));
-    await step(run, 'start', `starting slot ${slot.name} on 127.0.0.1:${slot.port}`, () => mustExec(run, 'start', 'sh -s', { stdin: startSlotScript(env, app, src.root, slot.name, slot.port, src.start) }));
+    // Build and start share a round trip; `@@built` on stdout tells which of the two failed.
+    const stdin = `${src.build ? buildScript(env, src.root, slot.name, src.build) : ''}${startSlotScript(env, app, src.root, slot.name, slot.port, src.start)}`;
+    await step(run, src.build ? 'build' : 'start', `${src.build ? `building ${live.version.slice(0, 12)} and ` : ''}starting slot ${slot.name} on 127.0.0.1:${slot.port}`, async () => {
+      const r = await runExec(run, 'start', 'sh -s', { stdin });
+      if (r.code !== 0) throw commandFailed(run, src.build && !r.stdout.includes('@@built') ? 'build' : 'start', r);
+    });
   }
 
-  let healthyAfterMs = 0;
+  const previous = old && old.slot !== live.slot ? old : undefined;
+  let healthyAfterMs: number;
   try {
     healthyAfterMs = await gate(run, live);
     live.since = new Date().toISOString();
-    const switched = await switchUpstream(run, live);
+    const switched = await switchUpstream(run, live, { live, previous });
     try {
       await verifyServing(run, switched);
     } catch (err) {
-      if (old) await switchUpstream(run, old).catch(() => undefined);
+      if (old) await switchUpstream(run, old, view.state).catch(() => undefined);
       throw err;
     }
   } catch (err) {
@@ -79,8 +84,6 @@ async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, sta
     throw err;
   }
   const switchedAfterMs = run.clock.now() - started;
-  const previous = old && old.slot !== live.slot ? old : undefined;
-  await step(run, 'record', 'recording the live slot', () => recordState(run, { live, previous }));
   if (previous && !strategy.keepPrevious) {
     await step(run, 'drain', `letting slot ${previous.slot} finish in-flight requests`, () => run.clock.sleep(strategy.drain));
     await step(run, 'cleanup', `stopping slot ${previous.slot}`, () => mustExec(run, 'cleanup', stopSlotScript(app, previous.slot)));

@@ -28,7 +28,7 @@ export async function waitHealthy(probe: Probe, opts: GateOptions, clock: Clock)
   const start = clock.now();
   const end = start + opts.deadline;
   let attempts = 0;
-  let last = 'not checked';
+  let last: string;
   for (;;) {
     attempts++;
     const remaining = Math.max(1, end - clock.now());

@@ -33,11 +33,14 @@ function tail(text: string, lines = 20): string {
 /** Runs a command; a non-zero exit throws a DeployError naming the step, the exit code and stderr. */
 export async function mustExec(run: HostRun, step: Step, command: string, opts?: ExecOptions): Promise<ExecResult> {
   const result = await runExec(run, step, command, opts);
-  if (result.code !== 0) {
-    const err = tail(result.stderr) || tail(result.stdout) || '(no output)';
-    throw new DeployError(resourceOf(run.doc), run.remote.name, step, scrub(`exit code ${result.code}: ${err}`));
-  }
+  if (result.code !== 0) throw commandFailed(run, step, result);
   return result;
+}
+
+/** The error for a command that exited non-zero: its exit code and the end of its stderr (or stdout). */
+export function commandFailed(run: HostRun, step: Step, result: ExecResult): DeployError {
+  const err = tail(result.stderr) || tail(result.stdout) || '(no output)';
+  return new DeployError(resourceOf(run.doc), run.remote.name, step, scrub(`exit code ${result.code}: ${err}`));
 }
 
 /** Runs a command and returns its result whatever the exit code; only a lost connection or timeout throws. */

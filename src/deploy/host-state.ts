@@ -45,15 +45,15 @@ export function reconcileState(recorded: HostState, marker: LiveSlot | undefined
   return { live: marker, previous };
 }
 
-/**
- * Reads the state file, the upstream file, the listening ports and whatever `extra` prints (one
- * command, one round trip). Changes nothing.
- */
-export async function inspectHost(run: HostRun, extra?: string): Promise<HostView> {
-  const { nginx } = run.doc.spec.proxy;
-  const script = inspectScript(run.doc.metadata.name, nginx.upstreamFile);
-  const out = await mustExec(run, 'inspect', extra ? `${script}\n${extra}` : script);
-  const s = parseSections(out.stdout);
+/** The script that prints what `parseHostView` reads, plus whatever `extra` prints. */
+export function hostViewScript(run: HostRun, extra?: string): string {
+  const script = inspectScript(run.doc.metadata.name, run.doc.spec.proxy.nginx.upstreamFile);
+  return extra ? `${script}\n${extra}` : script;
+}
+
+/** Reads hostViewScript's output. Pure. */
+export function parseHostView(stdout: string): HostView {
+  const s = parseSections(stdout);
   const upstream = s.upstream ?? '';
   return {
     state: reconcileState(parseState(s.state ?? ''), parseUpstreamMarker(upstream)),
@@ -61,6 +61,11 @@ export async function inspectHost(run: HostRun, extra?: string): Promise<HostVie
     upstream,
     sections: s,
   };
+}
+
+/** Reads the host's view in one round trip. Changes nothing. */
+export async function inspectHost(run: HostRun, extra?: string): Promise<HostView> {
+  return parseHostView((await mustExec(run, 'inspect', hostViewScript(run, extra))).stdout);
 }
 
 /** Writes the state file atomically. Safe to repeat. */

@@ -30,18 +30,21 @@ export function parseLockOutput(stdout: string): LockOutcome {
 
 /**
  * Takes the host's lock for this deployment, or throws LockHeldError naming the holder. Taking over a
- * stale lock is reported through `run.report`.
+ * stale lock is reported through `run.report`. `then` runs under the lock in the same round trip;
+ * its output is returned.
  */
-export async function acquireHostLock(run: HostRun): Promise<LockOutcome> {
+export async function acquireHostLock(run: HostRun, then = ''): Promise<{ outcome: LockOutcome; output: string }> {
   return step(run, 'lock', 'taking the deploy lock', async () => {
     const app = run.doc.metadata.name;
     const ttl = Math.max(1, Math.ceil(run.doc.spec.strategy.lockTtl / 1000));
-    const out = parseLockOutput((await mustExec(run, 'lock', lockScript(app, run.holder, ttl))).stdout);
+    const stdout = (await mustExec(run, 'lock', lockScript(app, run.holder, ttl, then))).stdout;
+    const at = stdout.indexOf('@@locked\n');
+    const out = parseLockOutput(at >= 0 ? stdout.slice(0, at) : stdout);
     if (out.kind === 'held') throw new LockHeldError(`[${resourceOf(run.doc)}] host ${run.remote.name} deploy lock`, out.holder, out.expiresAt);
     if (out.kind === 'took-over') {
       run.report({ host: run.remote.name, step: 'lock', message: `took over a stale lock held by ${out.previousHolder} (expired at ${out.expiredAt.toISOString()})` });
     }
-    return out;
+    return { outcome: out, output: at >= 0 ? stdout.slice(at + '@@locked\n'.length) : '' };
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { fail, mustExec, step, type HostRun } from './host-run.ts';
 import { waitHealthy, httpProbe } from './health.ts';
-import { switchScript } from './remote-scripts.ts';
+import type { HostState } from './host-state.ts';
+import { stateDir, switchScript } from './remote-scripts.ts';
 import { renderUpstream, type LiveSlot } from './upstream.ts';
 
 /** What the switch script saw before the reload. */
@@ -49,14 +50,16 @@ export function reloadApplied(before: number[], psOutput: string): boolean {
 }
 
 /**
- * Points nginx at `live` and verifies it. On a failed `nginx -t` or reload the previous upstream file
+ * Points nginx at `live`, records `state` on the host once the reload succeeded, and returns what
+ * `verifyServing` needs. On a failed `nginx -t` or reload the previous upstream file
  * is restored (by the script) and this throws; nginx keeps serving the old version.
  */
-export async function switchUpstream(run: HostRun, live: LiveSlot): Promise<SwitchResult> {
+export async function switchUpstream(run: HostRun, live: LiveSlot, state: HostState): Promise<SwitchResult> {
   const { nginx } = run.doc.spec.proxy;
   const content = renderUpstream(`Deployment/${run.doc.metadata.name}`, nginx.upstreamName, live);
+  const record = { path: `${stateDir(run.doc.metadata.name)}/state.json`, content: JSON.stringify(state) };
   return step(run, 'switch', `pointing nginx at ${live.slot} (127.0.0.1:${live.port})`, async () => {
-    const out = await mustExec(run, 'switch', switchScript(nginx.upstreamFile, nginx.command), { stdin: content });
+    const out = await mustExec(run, 'switch', switchScript(nginx.upstreamFile, nginx.command, record), { stdin: content });
     return parseSwitchOutput(out.stdout);
   });
 }

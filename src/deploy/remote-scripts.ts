@@ -13,23 +13,27 @@ export function stateDir(app: string): string {
 /**
  * Takes the lock directory atomically (mkdir). A lock past its expiry (judged by the host's clock) is
  * taken over under a second mkdir mutex, so two takers cannot both win. Prints `acquired`, `held` or
- * `took-over`, then the holder lines of the lock that was found.
+ * `took-over`, then the holder lines of the lock that was found. With the lock taken, runs `then`
+ * (after a `@@locked` line) in the same round trip.
  */
-export function lockScript(app: string, holder: string, ttlSeconds: number): string {
+export function lockScript(app: string, holder: string, ttlSeconds: number, then = ''): string {
   const d = `${stateDir(app)}/lock`;
   const info = `printf 'holder=%s\\nexpires=%s\\n' ${quote(holder)} "$((now + ${ttlSeconds}))" >"$d/info"`;
   return [
     `d=${quote(d)}; now=$(date +%s); mkdir -p ${quote(stateDir(app))}`,
-    `if mkdir "$d" 2>/dev/null; then ${info}; echo acquired; exit 0; fi`,
+    `if mkdir "$d" 2>/dev/null; then ${info}; echo acquired; else`,
     // A takeover mutex left by a killed keelson is removed after a minute.
-    `find "$d.takeover" -maxdepth 0 -mmin +1 -exec rmdir {} \\; 2>/dev/null`,
-    `if ! mkdir "$d.takeover" 2>/dev/null; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
-    `trap 'rmdir "$d.takeover"' EXIT`,
-    `exp=$(sed -n 's/^expires=//p' "$d/info" 2>/dev/null)`,
+    `  find "$d.takeover" -maxdepth 0 -mmin +1 -exec rmdir {} \\; 2>/dev/null`,
+    `  if ! mkdir "$d.takeover" 2>/dev/null; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `  exp=$(sed -n 's/^expires=//p' "$d/info" 2>/dev/null)`,
     // A lock dir without its info file (killed between mkdir and write) expires a TTL after it was made.
-    `[ -n "$exp" ] || exp=$(( $(stat -c %Y "$d") + ${ttlSeconds} ))`,
-    `if [ "$exp" -gt "$now" ]; then echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
-    `old=$(cat "$d/info" 2>/dev/null); rm -rf "$d" && mkdir "$d" && ${info} && echo took-over && printf '%s\\n' "$old"`,
+    `  [ -n "$exp" ] || exp=$(( $(stat -c %Y "$d") + ${ttlSeconds} ))`,
+    `  if [ "$exp" -gt "$now" ]; then rmdir "$d.takeover"; echo held; cat "$d/info" 2>/dev/null; exit 0; fi`,
+    `  old=$(cat "$d/info" 2>/dev/null)`,
+    `  rm -rf "$d" && mkdir "$d" && ${info} || { rmdir "$d.takeover"; exit 1; }`,
+    `  rmdir "$d.takeover"; echo took-over; printf '%s\\n' "$old"`,
+    'fi',
+    ...(then ? ['echo @@locked', then] : []),
   ].join('\n');
 }
 
@@ -51,10 +55,13 @@ export function writeFileScript(path: string): string {
  * disk stays one that passed `nginx -t`. Then waits (up to 10 s, on the host, so no round trips) until
  * every worker that accepts connections was started by this reload, and prints `workers-before=` and
  * the final worker list after `@@workers` for `reloadApplied` to confirm. Without a pid file it
- * prints `master=` empty and the caller relies on the verify URL.
+ * prints `master=` empty and the caller relies on the verify URL. With `state`, writes the state file
+ * atomically right after the reload (exit 5 if that fails), saving a round trip.
  */
-export function switchScript(upstreamFile: string, nginx: string): string {
+export function switchScript(upstreamFile: string, nginx: string, state?: { path: string; content: string }): string {
   const f = quote(upstreamFile);
+  // The state file is written only once nginx took the new upstream (no secrets in it: slots, ports, versions).
+  const record = state ? [`printf '%s\\n' ${quote(state.content)} >${quote(`${state.path}.keelson-tmp`)} && mv -f ${quote(`${state.path}.keelson-tmp`)} ${quote(state.path)} || exit 5`] : [];
   const restore = `if [ -e ${f}.keelson-prev ]; then mv -f ${f}.keelson-prev ${f}; else rm -f ${f}; fi`;
   return [
     `if [ -e ${f} ]; then cp -p ${f} ${f}.keelson-prev; else rm -f ${f}.keelson-prev; fi`,
@@ -64,6 +71,7 @@ export function switchScript(upstreamFile: string, nginx: string): string {
     `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
     `before=''; [ -z "$master" ] || before=$(ps -o pid= --ppid "$master" | tr -s ' \\n' '  '); echo "workers-before=$before"`,
     `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,
+    ...record,
     '[ -n "$master" ] || exit 0',
     'i=0; while [ $i -lt 200 ]; do',
     '  w=$(ps -o pid=,args= --ppid "$master"); stale=0; fresh=0',

@@ -4,7 +4,7 @@
  * by PID (or `podman rm -f` / `rmi`) in the returned `stop` functions.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,10 +139,42 @@ export function importImages(dir: string, repo: string, tags: { tag: string; bod
 export function cleanupApp(app: string): void {
   const names = spawnSync('podman', ['ps', '-a', '--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}']).stdout.toString().split('\n').filter(Boolean);
   if (names.length) spawnSync('podman', ['rm', '--force', '--time', '0', ...names]);
+  const state = join(process.env.HOME ?? '/root', '.keelson', 'deploy', app);
+  // Git slots: stop each supervisor's process group (pid files written by keelson).
+  for (const f of existsSync(state) ? readdirSync(state).filter((n) => n.endsWith('.pid')) : []) {
+    const pid = Number(readFileSync(join(state, f), 'utf8').trim());
+    try {
+      if (pid > 0) process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
   rmSync(join(process.env.HOME ?? '/root', '.keelson', 'deploy', app), { recursive: true, force: true });
 }
 
 /** Names of the app's running containers. */
 export function runningContainers(app: string): string[] {
   return spawnSync('podman', ['ps', '--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}']).stdout.toString().split('\n').filter(Boolean);
+}
+
+/** A bare repository with tags v1, v2 (healthy, `/` answers the tag) and sick (no /health). */
+export function makeGitRepo(dir: string): string {
+  const work = join(dir, 'work');
+  const bare = join(dir, 'app.git');
+  const git = (...args: string[]): void => {
+    const r = spawnSync('git', args, { cwd: work, env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@localhost', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@localhost' } });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.toString()}`);
+  };
+  mkdirSync(join(work, 'www'), { recursive: true });
+  git('init', '--quiet', '--initial-branch=main');
+  for (const v of ['v1', 'v2', 'sick']) {
+    writeFileSync(join(work, 'www', 'index.html'), v);
+    if (v === 'sick') rmSync(join(work, 'www', 'health'), { force: true });
+    else writeFileSync(join(work, 'www', 'health'), 'ok\n');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', v);
+    git('tag', v);
+  }
+  spawnSync('git', ['clone', '--quiet', '--bare', work, bare]);
+  return bare;
 }

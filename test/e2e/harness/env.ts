@@ -4,6 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { trustHostKey } from '../../../src/deploy/known-hosts.ts';
 import { rollout, type RolloutSummary } from '../../../src/deploy/rollout.ts';
 import type { DeploymentDoc, DeploymentSpec, NotifierDoc } from '../../../src/model/types.ts';
@@ -16,7 +17,8 @@ export interface E2eEnv {
   nginx: Nginx;
   knownHosts: string;
   doc(over: Partial<DeploymentSpec>): DeploymentDoc;
-  deploy(doc: DeploymentDoc, opts?: { action?: 'deploy' | 'rollback'; version?: string; notifiers?: NotifierDoc[]; env?: NodeJS.ProcessEnv }): Promise<RolloutSummary & { lines: string[] }>;
+  /** Runs a rollout; `lines` are its progress lines, `stepAt` when each step was first reported (performance.now()). */
+  deploy(doc: DeploymentDoc, opts?: { action?: 'deploy' | 'rollback'; version?: string; notifiers?: NotifierDoc[]; env?: NodeJS.ProcessEnv }): Promise<RolloutSummary & { lines: string[]; stepAt: Record<string, number> }>;
   stop(): void;
 }
 
@@ -36,12 +38,16 @@ export async function startEnv(app: string): Promise<E2eEnv> {
     dir, sshd, nginx, knownHosts, doc,
     async deploy(d, opts = {}) {
       const lines: string[] = [];
+      const stepAt: Record<string, number> = {};
       const hosts = 'hosts' in d.spec.targets ? d.spec.targets.hosts : [];
       const summary = await rollout({
         doc: d, action: opts.action ?? 'deploy', version: opts.version, hosts, root: dir, notifiers: opts.notifiers, env: opts.env ?? process.env,
-        report: (p) => lines.push(`${p.host} ${p.step}: ${p.message}`),
+        report: (p) => {
+          lines.push(`${p.host} ${p.step}: ${p.message}`);
+          stepAt[p.step] ??= performance.now();
+        },
       });
-      return { ...summary, lines };
+      return { ...summary, lines, stepAt };
     },
     stop() {
       nginx.stop();

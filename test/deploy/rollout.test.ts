@@ -1,0 +1,94 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderSummary, rollout } from '../../src/deploy/rollout.ts';
+import type { HostAddress } from '../../src/deploy/ssh.ts';
+import type { Clock, ExecResult, Remote } from '../../src/deploy/types.ts';
+import { eventMatches, signBody } from '../../src/notify/webhook.ts';
+import { containerSource, deploymentDoc } from '../helpers/deployment.ts';
+
+let t = 0;
+/** Time moves only when keelson sleeps. */
+const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
+
+/** A host that answers keelson's scripts as an empty, healthy host would, recording every command. */
+function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }): Remote {
+  const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+  return {
+    name,
+    counts: { exec: 0, http: 0 },
+    close: () => undefined,
+    async exec(command) {
+      this.counts.exec++;
+      const kind = command.includes('mkdir "$d"') ? 'lock'
+        : command.includes('keelson-prev') ? 'switch'
+          : command === 'sh -s' ? 'start'
+            : command.includes('state.json') ? 'record'
+              : command.includes('grep -qxF') ? 'unlock'
+                : command.includes(' stop ') ? 'stop' : command;
+      opts.log.push(`${name}:${kind}`);
+      if (kind === 'lock') return ok('acquired\n@@locked\n@@state\n\n@@upstream\n\n@@ports\n\n@@runtime\npodman\n@@all\n\n@@running\n');
+      if (kind === 'switch') return ok('master=\nworkers-before=\n');
+      return ok();
+    },
+    async httpGet() {
+      this.counts.http++;
+      return { status: opts.healthStatus ?? 200, body: opts.healthStatus ? 'starting' : 'ok' };
+    },
+  };
+}
+
+const hosts: HostAddress[] = ['a', 'b', 'c'].map((n) => ({ name: n, address: `10.0.0.${n.charCodeAt(0) - 96}`, port: 22 }));
+
+describe('rollout', () => {
+  it('deploys one host at a time in Kamal order: lock + inspect, start, health, switch + record, unlock', async () => {
+    const log: string[] = [];
+    const doc = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) } });
+    const s = await rollout({ doc, action: 'deploy', hosts, root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log }) });
+    expect(s.ok).toBe(true);
+    expect(log).toEqual(['a', 'b', 'c'].flatMap((h) => [`${h}:lock`, `${h}:start`, `${h}:switch`, `${h}:unlock`]));
+    expect(s.counts).toEqual({ exec: 12, http: 3 });
+    expect(renderSummary(s)[0]).toBe('deploy of Deployment/web: 3 succeeded, 0 failed, 0 skipped');
+  });
+
+  it('stops at the first failed host; the rest are skipped and keep their version', async () => {
+    const log: string[] = [];
+    const doc = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) }, health: { path: '/health', expectStatus: 200, interval: 100, timeout: 100, deadline: 300 } });
+    const s = await rollout({ doc, action: 'deploy', hosts, root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log, healthStatus: h.name === 'b' ? 503 : undefined }) });
+    expect(s.hosts.map((h) => h.status)).toEqual(['succeeded', 'failed', 'skipped']);
+    const failed = s.hosts[1];
+    expect(failed?.status === 'failed' && failed.error.message).toMatch(/^\[Deployment\/web\] host b, step health failed: web-blue not healthy after 3 checks in 0\.2 s: GET \/health answered 503 "starting"/);
+    // The new container on b is removed, nginx is never touched, the lock is released.
+    expect(log.filter((l) => l.startsWith('b:'))).toEqual(['b:lock', 'b:start', 'b:podman logs --tail 10 web-blue 2>&1', 'b:stop', 'b:unlock']);
+    expect(log.some((l) => l.startsWith('c:'))).toBe(false);
+  });
+
+  it('names the host and the connect step when a connection fails', async () => {
+    const doc = deploymentDoc('web');
+    const s = await rollout({ doc, action: 'deploy', hosts: hosts.slice(0, 2), root: '/tmp', clock, connect: async () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.1:22');
+    } });
+    expect(renderSummary(s).slice(1)).toEqual([
+      '  a: FAILED, [Deployment/web] host a, step connect failed: connect ECONNREFUSED 10.0.0.1:22',
+      '  b: skipped, an earlier host failed; left on its current version',
+    ]);
+  });
+
+  it('refuses to start when an envFrom variable is missing, before touching any host', async () => {
+    const doc = deploymentDoc('web', { source: { container: containerSource({ envFrom: { TOKEN: 'KEELSON_TEST_MISSING_VAR' } }) } });
+    await expect(rollout({ doc, action: 'deploy', hosts, root: '/tmp', clock, env: {}, connect: async () => {
+      throw new Error('must not connect');
+    } })).rejects.toThrow('environment variable KEELSON_TEST_MISSING_VAR (envFrom TOKEN) is not set');
+  });
+});
+
+describe('webhook notifier', () => {
+  it('signs the exact body with HMAC-SHA256', () => {
+    expect(signBody('k', '{"a":1}')).toBe(`sha256=${createHmac('sha256', 'k').update('{"a":1}').digest('hex')}`);
+  });
+  it('matches event patterns', () => {
+    expect(eventMatches(['*'], 'deploy.failed')).toBe(true);
+    expect(eventMatches(['deploy.*'], 'deploy.failed')).toBe(true);
+    expect(eventMatches(['deploy.succeeded'], 'deploy.failed')).toBe(false);
+    expect(eventMatches(['rollback.*'], 'deploy.failed')).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upstreamPort } from '../../src/deploy/upstream.ts';
+import type { DeploymentDoc } from '../../src/model/types.ts';
+import { gitSource } from '../helpers/deployment.ts';
+import { cleanupApp, freePort, makeGitRepo, shouldRun } from './harness/components.ts';
+import { startEnv, type E2eEnv } from './harness/env.ts';
+import { startLoad, wrongVersions } from './harness/load.ts';
+
+const APP = 'e2e-slots';
+const run = shouldRun();
+
+describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a bare repository', () => {
+  let env: E2eEnv;
+  let repo: string;
+  let ports: [number, number];
+  const doc = (over: { deadline?: number; lockTtl?: number } = {}): DeploymentDoc => env.doc({
+    source: { git: gitSource({
+      repo, ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: ports[0] }, { name: 'red', port: ports[1] }],
+      build: 'cp www/index.html www/built.txt', start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www',
+    }) },
+    health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
+    strategy: { maxParallel: 1, drain: 100, keepPrevious: true, lockTtl: over.lockTtl ?? 60_000 },
+  });
+  const served = (): string => spawnSync('busybox', ['wget', '-q', '-O', '-', `http://127.0.0.1:${env.nginx.port}/`]).stdout.toString();
+
+  beforeAll(async () => {
+    cleanupApp(APP);
+    env = await startEnv(APP);
+    repo = makeGitRepo(env.dir);
+    ports = [await freePort(), await freePort()];
+  });
+  afterAll(() => {
+    cleanupApp(APP);
+    env?.stop();
+  });
+
+  it('deploys tag v1 into a slot that keeps running after the SSH session ends', async () => {
+    const s = await env.deploy(doc(), { version: 'v1' });
+    expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+    expect(served()).toBe('v1');
+    expect(readFileSync(join(env.dir, 'slots', 'blue', 'www', 'built.txt'), 'utf8')).toBe('v1');
+  });
+
+  it('20 consecutive deploys v1 → v2 → v1 … under load: 0 failed, every later response from the new version', async () => {
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 15 });
+    const windows: { from: number; to: number; version: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const version = i % 2 === 0 ? 'v2' : 'v1';
+      const s = await env.deploy(doc(), { version });
+      expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+      const from = performance.now();
+      await new Promise((r) => setTimeout(r, 150));
+      windows.push({ from, to: performance.now(), version });
+    }
+    const stats = await load.stop();
+    expect(stats.failures).toEqual([]);
+    expect(stats.failed).toBe(0);
+    for (const w of windows) expect(wrongVersions(stats.samples, w.from, w.to, w.version)).toEqual([]);
+    expect(stats.samples.filter((s) => windows.some((w) => s.startedAt >= w.from && s.startedAt < w.to)).length).toBeGreaterThan(20);
+    console.log(`git load: ${stats.total} requests, ${stats.failed} failed, ${stats.retriedOnReusedConnection} retried, ${JSON.stringify(stats.byVersion)}`);
+  }, 150_000);
+
+  it('a commit that never gets healthy fails within the deadline + 5 s; the live slot keeps serving', async () => {
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const s = await env.deploy(doc({ deadline: 1500 }), { version: 'sick' });
+    // From the gate's start (checkout and build come before it) to the deploy's failure.
+    const took = performance.now() - (s.stepAt.health as number);
+    const stats = await load.stop();
+    expect(s.ok).toBe(false);
+    expect(s.hosts[0]?.status === 'failed' && s.hosts[0].error.message).toMatch(/host local, step health failed: slot \w+ not healthy after \d+ checks .*answered 404/);
+    expect(took).toBeLessThan(1500 + 5000);
+    expect(stats.failed).toBe(0);
+    expect(Object.keys(stats.byVersion)).toEqual(['v1']);
+  });
+
+  it('rollback switches back to the previous slot with 0 failed requests', async () => {
+    expect((await env.deploy(doc(), { version: 'v2' })).ok).toBe(true);
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const s = await env.deploy(doc(), { action: 'rollback' });
+    const after = performance.now();
+    await new Promise((r) => setTimeout(r, 200));
+    const stats = await load.stop();
+    expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+    expect(stats.failed).toBe(0);
+    expect(wrongVersions(stats.samples, after, Infinity, 'v1')).toEqual([]);
+    expect(served()).toBe('v1');
+  });
+
+  it('reports a failing checkout with its exit code and stderr', async () => {
+    const s = await env.deploy(doc(), { version: 'no-such-ref' });
+    expect(s.hosts[0]?.status === 'failed' && s.hosts[0].error.message).toMatch(/host local, step checkout failed: exit code \d+: .*no-such-ref/s);
+    expect(served()).toBe('v1');
+  });
+
+  it('kill mid-deploy, deploy again after the lock expires: one live slot, nginx consistent', async () => {
+    const docFile = join(env.dir, 'git-doc.json');
+    writeFileSync(docFile, JSON.stringify(doc({ deadline: 30_000, lockTtl: 5000 })));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'harness/deploy-child.ts'), docFile, env.dir, 'sick'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no health step seen: ${out}`)), 30_000);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes(' health: ')) {
+          clearTimeout(t);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+    const refused = await env.deploy(doc({ lockTtl: 5000 }), { version: 'v2' });
+    const h = refused.hosts[0];
+    expect(h?.status === 'failed' && h.error.name).toBe('LockHeldError');
+    const expiresAt = h?.status === 'failed' ? (h.error as { expiresAt?: Date }).expiresAt : undefined;
+    await new Promise((r) => setTimeout(r, Math.max(0, (expiresAt as Date).getTime() - Date.now()) + 1100));
+    const again = await env.deploy(doc({ lockTtl: 5000 }), { version: 'v2' });
+    expect(again.ok, JSON.stringify(again.hosts)).toBe(true);
+    expect(again.lines.join('\n')).toMatch(/took over a stale lock held by/);
+    expect(served()).toBe('v2');
+    const text = readFileSync(env.nginx.upstreamFile, 'utf8');
+    const live = again.hosts[0]?.status === 'succeeded' ? again.hosts[0].result.live : undefined;
+    expect(upstreamPort(text)).toBe(live?.port);
+    expect(spawnSync('sh', ['-c', `${env.nginx.command} -t`]).status).toBe(0);
+  }, 60_000);
+});
