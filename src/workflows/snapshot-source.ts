@@ -6,10 +6,11 @@
 import type { LiveServer, LiveSnapshot } from '../model/live.ts';
 import { formatSnapshotDescription, isOwnedBy } from '../model/ownership.ts';
 import type { ServerDoc } from '../model/types.ts';
-import { ProviderError, WorkflowError } from '../errors.ts';
+import { WorkflowError } from '../errors.ts';
+import { writeOnce } from '../providers/retry.ts';
 import type { ComputeProvider } from '../providers/types.ts';
 import { waitForSnapshot } from '../apply/wait.ts';
-import { sleepUnlessAborted, type Clock } from './clock.ts';
+import type { Clock } from './clock.ts';
 
 /** What to create the new server from. */
 export type RebuildImage = { snapshotId: string; snapshot: string } | { osId: number };
@@ -39,8 +40,13 @@ export async function sourceImage(ctx: SnapshotContext, doc: ServerDoc, old: Liv
   const name = doc.metadata.name;
   const policy = doc.spec.rebuild;
   if (policy?.freshSnapshot && !override) {
-    let snap = pickSnapshot(await ctx.compute.listSnapshots(), ctx.owner, name, op);
-    if (!snap) snap = await takeSnapshot(ctx, old.id, formatSnapshotDescription(`rebuild of ${name}`, { owner: ctx.owner, name, op }), name, op);
+    // At most one snapshot per rebuild: found by the operation id in its marker, before and after an ambiguous failure.
+    const snap = await writeOnce({
+      attempts: 5,
+      lookFirst: true,
+      look: async () => pickSnapshot(await ctx.compute.listSnapshots(), ctx.owner, name, op),
+      act: () => ctx.compute.createSnapshot(old.id, formatSnapshotDescription(`rebuild of ${name}`, { owner: ctx.owner, name, op })),
+    });
     return { snapshotId: (await waitComplete(ctx, snap.id, name)).id, snapshot: name };
   }
   const snapName = override ?? policy?.snapshot ?? ('snapshot' in doc.spec.image ? doc.spec.image.snapshot : undefined);
@@ -49,20 +55,6 @@ export async function sourceImage(ctx: SnapshotContext, doc: ServerDoc, old: Liv
   const snap = pickSnapshot(await ctx.compute.listSnapshots(), ctx.owner, snapName);
   if (!snap) throw new WorkflowError(`Server/${name}`, 'rebuild', `snapshot ${snapName} not found (no complete or pending snapshot carries its marker)`);
   return { snapshotId: (await waitComplete(ctx, snap.id, snapName)).id, snapshot: snapName };
-}
-
-/** Starts a snapshot; after an ambiguous failure the marker is looked for before trying again. */
-async function takeSnapshot(ctx: SnapshotContext, serverId: string, description: string, name: string, op: string): Promise<LiveSnapshot> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await ctx.compute.createSnapshot(serverId, description);
-    } catch (err) {
-      if (!(err instanceof ProviderError) || !err.retryable || attempt >= 5) throw err;
-      const found = pickSnapshot(await ctx.compute.listSnapshots(), ctx.owner, name, op);
-      if (found) return found;
-      await sleepUnlessAborted(ctx.clock, ctx.pollInterval, ctx.signal);
-    }
-  }
 }
 
 /** Polls until the snapshot is complete; one that disappears or turns `deleted` fails the rebuild. */
