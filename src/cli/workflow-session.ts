@@ -7,6 +7,7 @@ import type { Manifests, ProjectConfig } from '../model/types.ts';
 import { EMBEDDED_SIM_SPEED, type Connection } from '../providers/connect.ts';
 import { scaledClock, type Clock } from '../workflows/clock.ts';
 import type { WorkflowContext } from '../workflows/rebuild.ts';
+import { pollIntervalFor } from './session.ts';
 
 /** The embedded simulator's clock (it runs faster than the wall), or real time. */
 export function clockFor(conn: Connection): Clock {
@@ -14,8 +15,10 @@ export function clockFor(conn: Connection): Clock {
   return sim ? scaledClock(() => sim.admin.now(), EMBEDDED_SIM_SPEED) : realClock;
 }
 
+/** A workflow context on `conn`; polls every 10 s of the embedded simulator's time, else as apply polls. */
 export function workflowContext(project: ProjectConfig, manifests: Manifests, conn: Connection, extra: Partial<WorkflowContext> = {}): WorkflowContext {
-  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), ...extra };
+  const pollInterval = conn.simulator ? 10_000 : pollIntervalFor(conn);
+  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), pollInterval, ...extra };
 }
 
 export function seconds(ms: number): string {

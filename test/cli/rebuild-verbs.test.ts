@@ -1,0 +1,94 @@
+/** rebuild, plan, status, schedule and destroy through the CLI entry, against a simulator over loopback. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/sim/index.ts';
+import { runCli, simEnv } from '../helpers/cli.ts';
+
+let sim: Simulator;
+let receiver: Server;
+let env: Record<string, string>;
+const bodies: string[] = [];
+beforeEach(async () => {
+  sim = await startSimulator({ speed: 100_000, rateLimits: false });
+  receiver = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c: Buffer) => (b += c.toString()));
+    req.on('end', () => (bodies.push(b), res.end()));
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  env = { ...simEnv(sim), HOOK_SECRET: 'cli-hook-secret-123' };
+});
+afterEach(async () => {
+  await sim.stop();
+  await new Promise((r) => receiver.close(r));
+});
+
+async function project(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'keelson-rebuild-cli-'));
+  const port = (receiver.address() as AddressInfo).port;
+  await mkdir(join(dir, 'manifests'));
+  await writeFile(join(dir, 'keelson.yaml'), 'apiVersion: keelson.dev/v1\nkind: Project\nmetadata: { name: t }\nspec: { owner: cli, rebuilds: { maxConcurrent: 3, maxPerRegion: 1 } }\n');
+  await writeFile(join(dir, 'manifests', 'all.yaml'), `apiVersion: keelson.dev/v1
+kind: Server
+metadata: { name: box-0, labels: { customer: acme } }
+spec:
+  region: ewr
+  plan: vc2-1c-1gb
+  image: { os: Ubuntu 24.04 LTS x64 }
+  dns: [{ zone: main, name: box-0 }]
+  rebuild: { schedule: "0 3 * * *", drain: 0s, rotateRegions: true, regions: [ewr, ams] }
+  bandwidth: { monthlyLimitGB: 100 }
+  destroyHooks:
+    - name: billing
+      webhook: { url: "http://127.0.0.1:${port}/hook", signingSecretEnv: HOOK_SECRET }
+---
+apiVersion: keelson.dev/v1
+kind: DNSZone
+metadata: { name: main }
+spec: { zone: example.com }
+`);
+  return dir;
+}
+
+describe('keelson rebuild / status / schedule / destroy', () => {
+  it('rebuilds into the next region with every step shown, leaves nothing to plan, then destroys with the hook once', async () => {
+    const dir = await project();
+    const applied = await runCli(['apply', '--dir', dir, '--yes'], env);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+
+    const rebuilt = await runCli(['rebuild', 'box-0', '--dir', dir], env);
+    expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
+    for (const step of ['snapshot', 'create', 'install', 'dns', 'drain', 'bandwidth', 'destroy-old']) expect(rebuilt.stdout).toMatch(new RegExp(`✓ ${step}\\s+\\(\\d`));
+    expect(rebuilt.stdout).toMatch(/\[Server\/box-0\] rebuilt: \S+ → \S+ in ams/);
+
+    const plan = await runCli(['plan', '--dir', dir], env);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+
+    const status = await runCli(['status', '--dir', dir, '--only', 'bandwidth'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/box-0\s+\d{4}-\d{2}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+100\.00\s+[\d.]+%/);
+
+    const schedule = await runCli(['schedule', '--dir', dir, '--count', '2'], env);
+    expect(schedule.stdout).toContain('at most 3 at once, 1 per region');
+    expect(schedule.stdout.match(/box-0/g)).toHaveLength(2);
+
+    const destroyed = await runCli(['destroy', 'box-0', '--dir', dir, '--yes'], env);
+    expect(destroyed.code, destroyed.stdout + destroyed.stderr).toBe(0);
+    expect(destroyed.stdout).toMatch(/destroyed: 1 instance\(s\), 1 record\(s\), 0 snapshot\(s\), hooks run: billing/);
+    const again = await runCli(['destroy', 'box-0', '--dir', dir, '--yes'], env);
+    expect(again.stdout).toMatch(/destroyed: 0 instance\(s\), 0 record\(s\), 0 snapshot\(s\), hooks run: none/);
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('a rebuild of a server with no instance fails with the reason; an unknown server is a usage error', async () => {
+    const dir = await project();
+    const r = await runCli(['rebuild', 'box-0', '--dir', dir], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[Server/box-0] rebuild failed: no live instance to rebuild (apply creates it)');
+    expect((await runCli(['rebuild', 'nope', '--dir', dir], env)).code).toBe(64);
+  });
+});
