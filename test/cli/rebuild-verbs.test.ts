@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.ts';
 import { runCli, simEnv } from '../helpers/cli.ts';
+import { realClock } from '../../src/apply/types.ts';
+import { loadOrThrow } from '../../src/cli/session.ts';
+import { connectEndpoints, simulatorEndpoints } from '../../src/providers/connect.ts';
+import { rebuildServer } from '../../src/workflows/rebuild.ts';
 
 let sim: Simulator;
 let receiver: Server;
@@ -82,6 +86,28 @@ describe('keelson rebuild / status / schedule / destroy', () => {
     const again = await runCli(['destroy', 'box-0', '--dir', dir, '--yes'], env);
     expect(again.stdout).toMatch(/destroyed: 0 instance\(s\), 0 record\(s\), 0 snapshot\(s\), hooks run: none/);
     expect(bodies).toHaveLength(1);
+  });
+
+  it('apply finishes a rebuild that a crash left after the create, instead of deleting or adding a server', async () => {
+    const dir = await project();
+    expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
+    const { project: config, manifests } = await loadOrThrow(dir);
+    const conn = connectEndpoints(simulatorEndpoints(sim), config.providers, { budgets: { vultr: { limit: 100, windowMs: 1000 }, cloudflare: { limit: 1000, windowMs: 1000 } } });
+    const ctl = new AbortController();
+    const killed = await rebuildServer({ providers: conn.providers, owner: 'cli', manifests, clock: realClock, pollInterval: 5, signal: ctl.signal, onStep: (e) => {
+      if (e.step === 'create' && e.state === 'done') ctl.abort(new Error('killed'));
+    } }, 'box-0').catch((e: unknown) => e);
+    expect(killed).toBeInstanceOf(Error);
+    const owned = (): number => sim.admin.dump().vultr.instances.filter((i) => i.tags.includes('keelson:name=box-0')).length;
+    expect(owned()).toBe(2);
+
+    const plan = await runCli(['plan', '--dir', dir], env);
+    expect(plan.stdout + plan.stderr).toContain('rebuild in progress');
+    const applied = await runCli(['apply', '--dir', dir, '--yes'], env);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/\[Server\/box-0\] finished the rebuild in progress/);
+    expect(owned()).toBe(1);
+    expect((await runCli(['plan', '--dir', dir], env)).code).toBe(0);
   });
 
   it('a rebuild of a server with no instance fails with the reason; an unknown server is a usage error', async () => {
