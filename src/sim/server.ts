@@ -83,7 +83,8 @@ export async function serveApi(state: SimState, api: ApiName, req: IncomingMessa
   else {
     const request: SimRequest = { method, template, params: match.params, query: url.searchParams, body: undefined, headers: req.headers };
     // Only GETs are replayed: they change nothing, so skipping the handler skips no side effect.
-    const cacheKey = method === 'GET' ? `${url.pathname}${url.search}` : undefined;
+    // A GET with a body still goes to the handler, which may refuse the body.
+    const cacheKey = method === 'GET' && bodyText === '' ? `${url.pathname}${url.search}` : undefined;
     const hit = cacheKey === undefined ? undefined : state.world.pages.get(cacheKey, state.world.revision, state.clock.now());
     if (hit) reply = { status: hit.status, raw: hit.body, ...(hit.headers && { headers: hit.headers }) };
     else {
