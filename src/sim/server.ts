@@ -96,7 +96,13 @@ export async function serveApi(state: SimState, api: ApiName, req: IncomingMessa
         const kind = PARAM_KINDS[name];
         if (kind) touched.push({ kind, id: value });
       }
-      state.changed(endpoint, touched);
+      // With --state, the answer waits until the change is on disk: an acknowledged write survives a
+      // kill. If it cannot be saved the client is told (500), though the change stays in memory.
+      try {
+        await state.changed(endpoint, touched);
+      } catch (err) {
+        reply = errorReply(api, new Error(`state file not saved: ${err instanceof Error ? err.message : String(err)}`));
+      }
     }
   }
   if (limit?.ok) reply = { ...reply, headers: { ...limit.headers, ...reply.headers } };
