@@ -83,7 +83,8 @@ export async function serveApi(state: SimState, api: ApiName, req: IncomingMessa
   else {
     const request: SimRequest = { method, template, params: match.params, query: url.searchParams, body: undefined, headers: req.headers };
     // Only GETs are replayed: they change nothing, so skipping the handler skips no side effect.
-    const cacheKey = method === 'GET' ? `${url.pathname}${url.search}` : undefined;
+    // A GET with a body still goes to the handler, which may refuse the body.
+    const cacheKey = method === 'GET' && bodyText === '' ? `${url.pathname}${url.search}` : undefined;
     const hit = cacheKey === undefined ? undefined : state.world.pages.get(cacheKey, state.world.revision, state.clock.now());
     if (hit) reply = { status: hit.status, raw: hit.body, ...(hit.headers && { headers: hit.headers }) };
     else {
@@ -95,7 +96,13 @@ export async function serveApi(state: SimState, api: ApiName, req: IncomingMessa
         const kind = PARAM_KINDS[name];
         if (kind) touched.push({ kind, id: value });
       }
-      state.changed(endpoint, touched);
+      // With --state, the answer waits until the change is on disk: an acknowledged write survives a
+      // kill. If it cannot be saved the client is told (500), though the change stays in memory.
+      try {
+        await state.changed(endpoint, touched);
+      } catch (err) {
+        reply = errorReply(api, new Error(`state file not saved: ${err instanceof Error ? err.message : String(err)}`));
+      }
     }
   }
   if (limit?.ok) reply = { ...reply, headers: { ...limit.headers, ...reply.headers } };
