@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark in turn; each prints its own figures (never asserted as timings in tests).
 import { benchApply } from './apply.ts';
+import { benchDeploy } from './deploy.ts';
 import { benchPlan } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
@@ -31,3 +32,4 @@ process.stdout.write(
 `,
 );
 await benchRebuild();
+await benchDeploy();

@@ -17,18 +17,23 @@ export function containerName(app: string, slot: string): string {
 
 /**
  * Prints, as sections: `@@runtime` (the configured one, or podman, then docker; exit 127 if none),
- * then the app's containers: `@@all` and `@@running` names. Appended to the host inspection.
+ * then `@@containers`: the app's containers as `NAME STATUS` lines (running ones read `Up …` in both
+ * runtimes). Appended to the host inspection.
  */
 export function containerInspectScript(pref: 'auto' | Runtime, app: string): string {
   const order = pref === 'auto' ? ['podman', 'docker'] : [pref];
-  const filter = join(['--filter', `label=keelson.app=${app}`, '--format', '{{.Names}}']);
   return [
     `rt=''; for r in ${order.join(' ')}; do if command -v "$r" >/dev/null 2>&1; then rt=$r; break; fi; done`,
     `[ -n "$rt" ] || { echo 'no container runtime (${order.join(', ')}) found on PATH' >&2; exit 127; }`,
     'echo @@runtime; echo "$rt"',
-    `echo @@all; "$rt" ps -a ${filter} || exit 1`,
-    `echo @@running; "$rt" ps ${filter} || exit 1`,
+    `echo @@containers; "$rt" ps -a ${join(['--filter', `label=keelson.app=${app}`, '--format', '{{.Names}} {{.Status}}'])} || exit 1`,
   ].join('\n');
+}
+
+/** Reads the `@@containers` section: every container's name, and the running ones. Pure. */
+export function parseContainers(text: string | undefined): { all: string[]; running: string[] } {
+  const rows = (text ?? '').split('\n').map((l) => l.trim().split(/\s+/)).filter((r) => r[0]);
+  return { all: rows.map((r) => r[0] as string), running: rows.filter((r) => r[1] === 'Up').map((r) => r[0] as string) };
 }
 
 /** The pull step for a policy, or undefined when nothing is to be pulled. */

@@ -6,7 +6,7 @@
  */
 import type { ContainerSource } from '../model/types.ts';
 import {
-  CONTAINER_SLOTS, containerInspectScript, containerName, logsArgs, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
+  CONTAINER_SLOTS, containerInspectScript, containerName, logsArgs, parseContainers, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
@@ -22,12 +22,8 @@ export interface HostDeployResult {
   previous?: LiveSlot;
   /** Time the new version took to answer its health check (ms), for the bench. */
   healthyAfterMs: number;
-  /** From the start of the host's deploy to traffic switched and verified (ms). */
+  /** From the start of the host's deploy (before connecting) to traffic switched and verified (ms). */
   switchedAfterMs: number;
-}
-
-function names(text: string | undefined): string[] {
-  return (text ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /**
@@ -36,7 +32,7 @@ function names(text: string | undefined): string[] {
  * state file, then the old container (after the drain period).
  */
 export async function deployContainerHost(run: HostRun, src: ContainerSource, target: VersionWanted): Promise<HostDeployResult> {
-  const started = run.clock.now();
+  const started = run.startedAt ?? run.clock.now();
   // The lock and the host's state in one round trip: the state is read only under the lock.
   const { output } = await acquireHostLock(run, hostViewScript(run, containerInspectScript(src.runtime, run.doc.metadata.name)));
   const lock = { released: false };
@@ -54,7 +50,7 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   const app = run.doc.metadata.name;
   const { health, strategy } = run.doc.spec;
   const rt = (view.sections.runtime ?? '') as Runtime;
-  const containers = { all: names(view.sections.all), running: names(view.sections.running) };
+  const containers = parseContainers(view.sections.containers);
   // Live only if nginx points at it and it runs; anything else of this app is a leftover of a killed run.
   const old = view.state.live && containers.running.includes(view.state.live.container ?? '') ? view.state.live : undefined;
   if ('previous' in target && !view.state.previous) throw fail(run, 'rollback', 'no previous version recorded on this host');

@@ -26,9 +26,9 @@ export function checkoutScript(root: string, slot: string, repo: string, ref: st
     `if [ ! -d ${dir}/.git ]; then rm -rf ${dir}; ${join(['git', 'clone', '--quiet', '--no-checkout', repo])} ${dir}; fi`,
     `cd ${dir}`,
     join(['git', 'remote', 'set-url', 'origin', repo]),
-    join(['git', 'fetch', '--quiet', '--prune', '--tags', 'origin']),
-    // A branch or tag resolves through FETCH_HEAD; a bare commit id falls back to the objects fetched above.
-    `if ${join(['git', 'fetch', '--quiet', 'origin', ref])} 2>/dev/null; then git checkout --quiet --force --detach FETCH_HEAD; else ${join(['git', 'checkout', '--quiet', '--force', '--detach', ref])}; fi`,
+    // A branch, tag or (where the server allows it) commit resolves through FETCH_HEAD in one fetch;
+    // otherwise fetch everything and check the ref out by name.
+    `if ${join(['git', 'fetch', '--quiet', 'origin', ref])} 2>/dev/null; then git checkout --quiet --force --detach FETCH_HEAD; else ${join(['git', 'fetch', '--quiet', '--prune', '--tags', 'origin'])} && ${join(['git', 'checkout', '--quiet', '--force', '--detach', ref])}; fi`,
     'git clean --quiet -fd',
     'git rev-parse HEAD',
   ].join('\n');

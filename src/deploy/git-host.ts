@@ -25,7 +25,7 @@ export type GitWanted = { ref: string } | { previous: true };
  * file (+ reload), the state file; the old slot keeps running unless `keepPrevious` is false.
  */
 export async function deployGitHost(run: HostRun, src: GitSource, wanted: GitWanted): Promise<HostDeployResult> {
-  const started = run.clock.now();
+  const started = run.startedAt ?? run.clock.now();
   // The lock and the host's state in one round trip: the state is read only under the lock.
   const { output } = await acquireHostLock(run, hostViewScript(run));
   try {

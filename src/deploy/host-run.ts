@@ -20,6 +20,8 @@ export interface HostRun {
   /** Values of the deployment's `envFrom` variables, read once from keelson's environment. */
   secretEnv: Record<string, string>;
   random: () => number;
+  /** When this host's deploy began (before connecting), for the switched-after figure. */
+  startedAt?: number;
 }
 
 export function resourceOf(doc: DeploymentDoc): string {

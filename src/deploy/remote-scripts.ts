@@ -50,7 +50,7 @@ export function writeFileScript(path: string): string {
 }
 
 /**
- * Replaces the upstream file with stdin atomically, runs `nginx -t`, and reloads. On a failed test or
+ * Replaces the upstream file with stdin atomically, tests the configuration (`nginx -T`), and reloads. On a failed test or
  * reload the previous file is put back (exit 3 / 4, nginx's output on stderr), so nginx's config on
  * disk stays one that passed `nginx -t`. Then waits (up to 10 s, on the host, so no round trips) until
  * every worker that accepts connections was started by this reload, and prints `workers-before=` and
@@ -66,8 +66,9 @@ export function switchScript(upstreamFile: string, nginx: string, state?: { path
   return [
     `if [ -e ${f} ]; then cp -p ${f} ${f}.keelson-prev; else rm -f ${f}.keelson-prev; fi`,
     `cat >${f}.keelson-tmp && mv -f ${f}.keelson-tmp ${f} || exit 2`,
-    `if ! out=$(${nginx} -t 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 3; fi`,
-    `pidf=$(${nginx} -T 2>/dev/null | sed -n 's/^[[:space:]]*pid[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' | head -n 1)`,
+    // `-T` tests the configuration like `-t` and also prints it, so one parse yields the pid file too.
+    `if ! conf=$(${nginx} -T 2>${f}.keelson-err); then ${restore}; cat ${f}.keelson-err >&2; rm -f ${f}.keelson-err; exit 3; fi; rm -f ${f}.keelson-err`,
+    `pidf=$(printf '%s\\n' "$conf" | sed -n 's/^[[:space:]]*pid[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' | head -n 1)`,
     `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
     `before=''; [ -z "$master" ] || before=$(ps -o pid= --ppid "$master" | tr -s ' \\n' '  '); echo "workers-before=$before"`,
     `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,

@@ -88,13 +88,14 @@ export async function rollout(req: RolloutRequest): Promise<RolloutSummary> {
   const queue = [...req.hosts];
   const runHost = async (host: HostAddress): Promise<void> => {
     let remote: Remote | undefined;
+    const startedAt = clock.now();
     try {
       try {
         remote = await connect(host);
       } catch (err) {
         throw new DeployError(resource, host.name, 'connect', scrub(err instanceof Error ? err.message : String(err)), { cause: err });
       }
-      const run: HostRun = { remote, doc, clock, report, deployId, holder, secretEnv, random: Math.random };
+      const run: HostRun = { remote, doc, clock, report, deployId, holder, secretEnv, random: Math.random, startedAt };
       const source = doc.spec.source;
       const result = 'container' in source
         ? await deployContainerHost(run, source.container, req.action === 'rollback' ? { previous: true } : { version: wanted })

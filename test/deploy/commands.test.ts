@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  containerInspectScript, containerName, pullScript, runArgs, runScript, stopAndRemoveScript,
+  containerInspectScript, containerName, parseContainers, pullScript, runArgs, runScript, stopAndRemoveScript,
 } from '../../src/deploy/container-commands.ts';
 import { checkoutScript, startSlotScript, stopSlotScript } from '../../src/deploy/git-commands.ts';
 import { exportLines, listeningPorts, parseSections, pickPort, unlockScript, writeFileScript } from '../../src/deploy/remote-scripts.ts';
@@ -52,9 +52,11 @@ describe('container commands', () => {
       `rt=''; for r in podman docker; do if command -v "$r" >/dev/null 2>&1; then rt=$r; break; fi; done`,
       `[ -n "$rt" ] || { echo 'no container runtime (podman, docker) found on PATH' >&2; exit 127; }`,
       'echo @@runtime; echo "$rt"',
-      `echo @@all; "$rt" ps -a --filter label=keelson.app=web --format '{{.Names}}' || exit 1`,
-      `echo @@running; "$rt" ps --filter label=keelson.app=web --format '{{.Names}}' || exit 1`,
+      `echo @@containers; "$rt" ps -a --filter label=keelson.app=web --format '{{.Names}} {{.Status}}' || exit 1`,
     ].join('\n'));
+    expect(parseContainers('web-blue Up 3 minutes ago\nweb-green Exited (0) 2 seconds ago\nweb-x Created\n')).toEqual({
+      all: ['web-blue', 'web-green', 'web-x'], running: ['web-blue'],
+    });
   });
 });
 
@@ -91,8 +93,7 @@ describe('git slot commands', () => {
       'if [ ! -d /srv/app/blue/.git ]; then rm -rf /srv/app/blue; git clone --quiet --no-checkout git@example.com:a/b.git /srv/app/blue; fi',
       'cd /srv/app/blue',
       'git remote set-url origin git@example.com:a/b.git',
-      'git fetch --quiet --prune --tags origin',
-      'if git fetch --quiet origin v1.2 2>/dev/null; then git checkout --quiet --force --detach FETCH_HEAD; else git checkout --quiet --force --detach v1.2; fi',
+      'if git fetch --quiet origin v1.2 2>/dev/null; then git checkout --quiet --force --detach FETCH_HEAD; else git fetch --quiet --prune --tags origin && git checkout --quiet --force --detach v1.2; fi',
       'git clean --quiet -fd',
       'git rev-parse HEAD',
     ].join('\n'));

@@ -26,7 +26,7 @@ function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }):
               : command.includes('grep -qxF') ? 'unlock'
                 : command.includes(' stop ') ? 'stop' : command;
       opts.log.push(`${name}:${kind}`);
-      if (kind === 'lock') return ok('acquired\n@@locked\n@@state\n\n@@upstream\n\n@@ports\n\n@@runtime\npodman\n@@all\n\n@@running\n');
+      if (kind === 'lock') return ok('acquired\n@@locked\n@@state\n\n@@upstream\n\n@@ports\n\n@@runtime\npodman\n@@containers\n');
       if (kind === 'switch') return ok('master=\nworkers-before=\n');
       return ok();
     },

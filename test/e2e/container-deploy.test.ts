@@ -17,7 +17,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   const doc = (over: { deadline?: number } = {}) => env.doc({
     source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 31000, to: 31999 } }) },
     health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
-    strategy: { maxParallel: 1, drain: 300, keepPrevious: true, lockTtl: 60_000 },
+    strategy: { maxParallel: 1, drain: 200, keepPrevious: true, lockTtl: 60_000 },
   });
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   });
 
   it('20 consecutive deploys under keep-alive and new-connection load: 0 failed, every later response from the new version', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
     const windows: { from: number; to: number; version: string }[] = [];
     for (let i = 0; i < 20; i++) {
       const version = i % 2 === 0 ? 'v2' : 'v1';
@@ -67,7 +67,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   }, 150_000);
 
   it('a version that never gets healthy fails within the deadline + 5 s and the old one keeps serving', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
     const t0 = performance.now();
     const s = await env.deploy(doc({ deadline: 2000 }), { version: image('sick') });
     const took = performance.now() - t0;
@@ -85,7 +85,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   it('rollback switches back to the previous image with 0 failed requests', async () => {
     const s1 = await env.deploy(doc(), { version: image('v2') });
     expect(s1.ok).toBe(true);
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
     const t0 = performance.now();
     const s = await env.deploy(doc(), { action: 'rollback' });
     const took = performance.now() - t0;

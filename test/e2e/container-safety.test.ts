@@ -134,6 +134,17 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     expect(table).toContain(`localhost/${APP}:v2`);
   }, 60_000);
 
+  it('a failing nginx -t is reported with its exit code and output; the previous upstream file is restored', async () => {
+    const before = readFileSync(env.nginx.upstreamFile, 'utf8');
+    const d = doc();
+    const broken = { ...d, spec: { ...d.spec, proxy: { nginx: { ...d.spec.proxy.nginx, upstreamName: 'not-the-proxied-name' } } } };
+    const s = await env.deploy(broken, { version: image('v2'), env: secretEnv });
+    const h = s.hosts[0];
+    expect(h?.status === 'failed' && h.error.message).toMatch(/host local, step switch failed: exit code 3: .*host not found in upstream "e2e-safe"/s);
+    expect(readFileSync(env.nginx.upstreamFile, 'utf8')).toBe(before);
+    assertConsistent('v1');
+  });
+
   it('refuses a changed host key, naming the host and both fingerprints', async () => {
     const otherKeys = join(env.dir, 'other_known_hosts');
     const fake = Buffer.from(readFileSync(`${env.sshd.clientKey}.pub`, 'utf8').split(' ')[1] ?? '', 'base64');

@@ -46,7 +46,7 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   });
 
   it('20 consecutive deploys v1 → v2 → v1 … under load: 0 failed, every later response from the new version', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
     const windows: { from: number; to: number; version: string }[] = [];
     for (let i = 0; i < 20; i++) {
       const version = i % 2 === 0 ? 'v2' : 'v1';
@@ -65,7 +65,7 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   }, 150_000);
 
   it('a commit that never gets healthy fails within the deadline + 5 s; the live slot keeps serving', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
     const s = await env.deploy(doc({ deadline: 1500 }), { version: 'sick' });
     // From the gate's start (checkout and build come before it) to the deploy's failure.
     const took = performance.now() - (s.stepAt.health as number);
@@ -79,7 +79,7 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
 
   it('rollback switches back to the previous slot with 0 failed requests', async () => {
     expect((await env.deploy(doc(), { version: 'v2' })).ok).toBe(true);
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 15 });
+    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
     const s = await env.deploy(doc(), { action: 'rollback' });
     const after = performance.now();
     await new Promise((r) => setTimeout(r, 200));
