@@ -27,6 +27,8 @@ interface KillAt {
   /** Kill when this is the n-th response matching the endpoint. */
   endpoint: string;
   nth: number;
+  /** The simulator carries the call out and then never answers; the kill comes while the child waits. */
+  hold?: boolean;
 }
 
 const CASES: KillAt[] = [
@@ -34,7 +36,7 @@ const CASES: KillAt[] = [
   { name: 'while the install is polled', endpoint: 'GET /v2/instances', nth: 4 },
   { name: 'right after the DNS batch', endpoint: 'POST /client/v4/zones/:zone_id/dns_records/batch', nth: 1 },
   { name: 'right after the flip is tagged', endpoint: 'PATCH /v2/instances/:instance-id', nth: 1 },
-  { name: 'right after the old server is deleted', endpoint: 'DELETE /v2/instances/:instance-id', nth: 1 },
+  { name: 'after the old server is deleted, before the answer', endpoint: 'DELETE /v2/instances/:instance-id', nth: 1, hold: true },
 ];
 
 describe('rebuild survives SIGKILL of the keelson process', () => {
@@ -45,7 +47,7 @@ describe('rebuild survives SIGKILL of the keelson process', () => {
     const ref: { w?: TestWorld } = {};
     const onResponse = (e: SimResponseEvent): void => {
       if (ref.w) violations.push(...resolveViolations(ref.w.sim.admin, ['vpn-0.example.com']));
-      if (!killed && e.endpoint === c.endpoint && ++seen === c.nth) {
+      if (!killed && !c.hold && e.endpoint === c.endpoint && ++seen === c.nth) {
         killed = true;
         child?.kill('SIGKILL');
       }
@@ -54,7 +56,14 @@ describe('rebuild survives SIGKILL of the keelson process', () => {
     ref.w = world;
     const w = world;
     const oldId = w.oldIds.get('vpn-0')!;
-    const ticker = setInterval(() => violations.push(...resolveViolations(w.sim.admin, ['vpn-0.example.com'])), 10);
+    const held = c.hold ? w.sim.admin.addFault({ endpoint: c.endpoint, nth: c.nth, effect: 'timeout', after: true }) : undefined;
+    const ticker = setInterval(() => {
+      violations.push(...resolveViolations(w.sim.admin, ['vpn-0.example.com']));
+      if (held && !killed && (w.sim.admin.faults().find((f) => f.id === held.id)?.fired ?? 0) > 0) {
+        killed = true;
+        child?.kill('SIGKILL');
+      }
+    }, 10);
 
     child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../helpers/rebuild-child.ts')], {
       env: { ...process.env, KEELSON_TEST_SIM: w.sim.url, KEELSON_TEST_SPEED: String(SPEED), KEELSON_TEST_VULTR: w.sim.tokens.vultr, KEELSON_TEST_CF: w.sim.tokens.cloudflare },
@@ -65,6 +74,7 @@ describe('rebuild survives SIGKILL of the keelson process', () => {
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const exit = await new Promise<{ code: number | null; signal: string | null }>((r) => child!.once('exit', (code, signal) => r({ code, signal })));
     expect(exit.signal, out).toBe('SIGKILL');
+    w.sim.admin.clearFaults();
     expect(out).not.toContain('finished');
 
     const oldGone = !w.sim.admin.dump().vultr.instances.some((i) => i.id === oldId);
