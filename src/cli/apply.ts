@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { applyPlan } from '../apply/executor.ts';
 import { reporterFor } from '../apply/progress.ts';
@@ -10,6 +9,7 @@ import { assertFresh, assertPlanSafe, readPlanFile } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { observe } from '../providers/observe.ts';
 import { EXIT } from './exit.ts';
+import { ask } from './prompt.ts';
 import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
 import { finishRebuildsFor } from './rebuild.ts';
@@ -37,13 +37,7 @@ function positiveInt(v: string): number {
 }
 
 async function confirm(plan: Plan): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `);
-    return answer.trim() === 'yes';
-  } finally {
-    rl.close();
-  }
+  return (await ask(`Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `)) === 'yes';
 }
 
 /**

@@ -1,18 +1,13 @@
-import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { destroyServer, type DestroyContext } from '../workflows/destroy.ts';
 import { EXIT } from './exit.ts';
+import { ask } from './prompt.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { clockFor, seconds } from './workflow-session.ts';
 
 async function confirm(server: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)).trim() === server;
-  } finally {
-    rl.close();
-  }
+  return (await ask(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)) === server;
 }
 
 /**
