@@ -6,6 +6,7 @@ import { realClock } from '../apply/types.ts';
 import type { Manifests, ProjectConfig } from '../model/types.ts';
 import { EMBEDDED_SIM_SPEED, type Connection } from '../providers/connect.ts';
 import { scaledClock, type Clock } from '../workflows/clock.ts';
+import type { HealthProbe } from '../workflows/health.ts';
 import type { WorkflowContext } from '../workflows/rebuild.ts';
 import { pollIntervalFor } from './session.ts';
 
@@ -18,8 +19,12 @@ export function clockFor(conn: Connection): Clock {
 /** A workflow context on `conn`; polls every 10 s of the embedded simulator's time, else as apply polls. */
 export function workflowContext(project: ProjectConfig, manifests: Manifests, conn: Connection, extra: Partial<WorkflowContext> = {}): WorkflowContext {
   const pollInterval = conn.simulator ? 10_000 : pollIntervalFor(conn);
-  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), pollInterval, ...extra };
+  // The embedded simulator's servers do not exist: their addresses are never contacted, so health passes.
+  const probe = conn.simulator ? simulatedProbe : undefined;
+  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), pollInterval, ...(probe && { probe }), ...extra };
 }
+
+const simulatedProbe: HealthProbe = async () => ({ ok: true });
 
 export function seconds(ms: number): string {
   return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
