@@ -13,6 +13,7 @@ import { ask } from './prompt.ts';
 import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
 import { finishRebuildsFor } from './rebuild.ts';
+import { runRemovedServerHooks } from './removed-servers.ts';
 
 interface ApplyOptions {
   dir: string;
@@ -80,6 +81,8 @@ export function applyCommand(): Command {
           if (!process.stdin.isTTY) throw new UsageError('apply needs --yes when stdin is not a terminal (or apply a reviewed plan file)');
           if (!(await confirm(plan))) throw new UsageError('apply cancelled');
         }
+        // Servers that left the manifests take their destroy hooks with them: run them from git history first.
+        await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));
         const reporter = reporterFor(process.stderr);
         let result: ApplyResult;
         try {

@@ -79,25 +79,12 @@ export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promis
   });
 
   // The hook marks live on the instance deleted last; with no instance left, the destroy already finished.
-  let anchor = family.current;
   await step('hooks', async () => {
-    if (!anchor) return 'no instance left';
-    const runHook = ctx.runHook ?? defaultHookRunner(ctx.root, ctx.env);
-    for (const hook of doc.spec.destroyHooks) {
-      checkAborted(ctx.signal);
-      if (hooksDone(anchor.tags).has(hook.name)) {
-        result.hooksSkipped.push(hook.name);
-        continue;
-      }
-      try {
-        await runHook(hook, { doc, instance: anchor, at: new Date(ctx.clock.now()).toISOString() });
-      } catch (err) {
-        throw new WorkflowError(resource, 'destroy', `hook ${hook.name}: ${err instanceof Error ? err.message : String(err)}`, { step: 'hooks' });
-      }
-      anchor = await compute.updateServer(anchor.id, { tags: withHookDone(anchor.tags, hook.name) });
-      result.hooksRun.push(hook.name);
-    }
-    return `${result.hooksRun.length} run, ${result.hooksSkipped.length} already done`;
+    if (!family.current) return 'no instance left';
+    const r = await runDestroyHooks(ctx, doc, family.current);
+    result.hooksRun.push(...r.run);
+    result.hooksSkipped.push(...r.skipped);
+    return `${r.run.length} run, ${r.skipped.length} already done`;
   });
 
   await step('snapshots', async () => {
@@ -136,6 +123,32 @@ function imagesInUse(manifests: Manifests, except: string): Set<string> {
     if (s.metadata.name === except) continue;
     if ('snapshot' in s.spec.image) out.add(s.spec.image.snapshot);
     if (s.spec.rebuild?.snapshot) out.add(s.spec.rebuild.snapshot);
+  }
+  return out;
+}
+
+/**
+ * Runs the server's destroy hooks in order, skipping those already marked on `anchor` (the instance
+ * deleted last), and marks each on it as soon as it succeeded. A failing hook throws a WorkflowError
+ * naming it; the hooks before it stay marked. Safe to repeat.
+ */
+export async function runDestroyHooks(ctx: DestroyContext, doc: ServerDoc, anchor: LiveServer): Promise<{ run: string[]; skipped: string[] }> {
+  const out = { run: [] as string[], skipped: [] as string[] };
+  const runHook = ctx.runHook ?? defaultHookRunner(ctx.root, ctx.env);
+  let marked = anchor;
+  for (const hook of doc.spec.destroyHooks) {
+    checkAborted(ctx.signal);
+    if (hooksDone(marked.tags).has(hook.name)) {
+      out.skipped.push(hook.name);
+      continue;
+    }
+    try {
+      await runHook(hook, { doc, instance: marked, at: new Date(ctx.clock.now()).toISOString() });
+    } catch (err) {
+      throw new WorkflowError(`Server/${doc.metadata.name}`, 'destroy', `hook ${hook.name}: ${err instanceof Error ? err.message : String(err)}`, { step: 'hooks' });
+    }
+    marked = await ctx.providers.compute.updateServer(marked.id, { tags: withHookDone(marked.tags, hook.name) });
+    out.run.push(hook.name);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /** rebuild, plan, status, schedule and destroy through the CLI entry, against a simulator over loopback. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { simpleGit } from 'simple-git';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ let receiver: Server;
 let env: Record<string, string>;
 const bodies: string[] = [];
 beforeEach(async () => {
+  bodies.length = 0;
   sim = await startSimulator({ speed: 100_000, rateLimits: false });
   receiver = createServer((req, res) => {
     let b = '';
@@ -108,6 +110,32 @@ describe('keelson rebuild / status / schedule / destroy', () => {
     expect(applied.stdout).toMatch(/\[Server\/box-0\] finished the rebuild in progress/);
     expect(owned()).toBe(1);
     expect((await runCli(['plan', '--dir', dir], env)).code).toBe(0);
+  });
+
+  it('removing a Server from the manifests runs its destroy hooks, read from git history, once', async () => {
+    const dir = await project();
+    const git = simpleGit(dir);
+    await git.init();
+    await git.addConfig('user.email', 't@example.com').addConfig('user.name', 't');
+    await git.add('.').commit('box-0');
+    expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
+    const all = await readFile(join(dir, 'manifests', 'all.yaml'), 'utf8');
+    await writeFile(join(dir, 'manifests', 'all.yaml'), all.slice(all.indexOf('---\n') + 4));
+    await git.add('.').commit('customer cancelled');
+
+    // The plan's safety checks come first: the customer's last address record goes only when forced.
+    const refused = await runCli(['apply', '--dir', dir, '--yes'], env);
+    expect(refused.code).toBe(1);
+    expect(bodies).toHaveLength(0);
+    const checksum = /--force ([0-9a-f]{12})/.exec(refused.stdout + refused.stderr)![1]!;
+    const applied = await runCli(['apply', '--dir', dir, '--yes', '--force', checksum], env);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('[Server/box-0] destroy hooks: ran billing');
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ event: 'server.destroy', details: { server: 'box-0', hook: 'billing' } });
+    expect(sim.admin.dump().vultr.instances.filter((i) => i.tags.includes('keelson:name=box-0'))).toEqual([]);
+    expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
+    expect(bodies).toHaveLength(1);
   });
 
   it('a rebuild of a server with no instance fails with the reason; an unknown server is a usage error', async () => {
