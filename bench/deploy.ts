@@ -25,8 +25,8 @@ async function benchKind(kind: 'container' | 'git'): Promise<void> {
   const images = kind === 'container' ? importImages(env.dir, app, [{ tag: 'v1', body: 'v1', healthy: true }, { tag: 'v2', body: 'v2', healthy: true }]) : undefined;
   try {
     const source = kind === 'container'
-      ? { container: containerSource({ image: `localhost/${app}:v1`, pull: 'never' as const, portRange: { from: 35000, to: 35999 } }) }
-      : { git: gitSource({ repo: makeGitRepo(env.dir), ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: await freePort() }, { name: 'red', port: await freePort() }], start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www' }) };
+      ? { container: containerSource({ image: `localhost/${app}:v1`, pull: 'never' as const, portRange: { from: 25000, to: 25999 } }) }
+      : { git: gitSource({ repo: makeGitRepo(env.dir), ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: await freePort('127.0.0.1', { from: 27000, to: 27999 }) }, { name: 'red', port: await freePort('127.0.0.1', { from: 27000, to: 27999 }) }], start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www' }) };
     const doc = env.doc({
       source,
       health: { path: '/health', expectStatus: 200, interval: 50, timeout: 1000, deadline: 10_000 },

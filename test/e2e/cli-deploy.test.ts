@@ -42,7 +42,7 @@ spec:
     image: localhost/${APP}:v1
     pull: never
     envFrom: { TOKEN: E2E_CANARY }
-    portRange: { from: 34000, to: 34999 }
+    portRange: { from: 24000, to: 24999 }
   health: { path: /health, interval: 100ms, deadline: 5s }
   proxy:
     nginx:
