@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { rollout } from '../src/deploy/rollout.ts';
-import { cleanupApp, freePort, importImages, makeGitRepo, missingComponents } from '../test/e2e/harness/components.ts';
+import { cleanupApp, freePort, importImages, makeGitRepo, missingComponents, uniqueApp } from '../test/e2e/harness/components.ts';
 import { startEnv } from '../test/e2e/harness/env.ts';
 import { containerSource, gitSource } from '../test/helpers/deployment.ts';
 
@@ -19,7 +19,7 @@ function stats(xs: number[]): string {
 }
 
 async function benchKind(kind: 'container' | 'git'): Promise<void> {
-  const app = `bench-${kind}`;
+  const app = uniqueApp(`bench-${kind}`);
   cleanupApp(app);
   const env = await startEnv(app);
   const images = kind === 'container' ? importImages(env.dir, app, [{ tag: 'v1', body: 'v1', healthy: true }, { tag: 'v2', body: 'v2', healthy: true }]) : undefined;

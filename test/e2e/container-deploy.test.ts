@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importVersions, runningContainers, shouldRun } from './harness/components.ts';
+import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
 import { startEnv, type E2eEnv } from './harness/env.ts';
 import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
 
-const APP = 'e2e-web';
+const APP = uniqueApp('e2e-web');
 const run = shouldRun();
 
 describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () => {
@@ -60,7 +60,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
     expect(s.ok).toBe(false);
     const h = s.hosts[0];
     expect(h?.status).toBe('failed');
-    if (h?.status === 'failed') expect(h.error.message).toMatch(/^\[Deployment\/e2e-web\] host local, step health failed: .*GET \/health answered 404/);
+    if (h?.status === 'failed') expect(h.error.message).toMatch(new RegExp(`^\\[Deployment/${APP}\\] host local, step health failed: .*GET /health answered 404`));
     expect(took).toBeLessThan(2000 + 5000);
     expect(stats.failed).toBe(0);
     expect(Object.keys(stats.byVersion)).toEqual(['v1']);
@@ -85,7 +85,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
 
   it('reports a failing remote command with its exit code and stderr, and leaves the live version', async () => {
     const d = doc();
-    const s = await env.deploy({ ...d, spec: { ...d.spec, source: { container: containerSource({ image: image('v1'), pull: 'missing', portRange: { from: 21000, to: 21999 } }) } } }, { version: 'localhost/e2e-web-missing:v9' });
+    const s = await env.deploy({ ...d, spec: { ...d.spec, source: { container: containerSource({ image: image('v1'), pull: 'missing', portRange: { from: 21000, to: 21999 } }) } } }, { version: `localhost/${APP}-missing:v9` });
     const h = s.hosts[0];
     expect(h?.status).toBe('failed');
     if (h?.status === 'failed') expect(h.error.message).toMatch(/host local, step pull failed: exit code \d+: .*(not found|unknown|no such|manifest|Error)/is);

@@ -9,10 +9,10 @@ import { readStatus, renderStatus } from '../../src/deploy/status.ts';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import type { DeploymentDoc, NotifierDoc } from '../../src/model/types.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importVersions, runningContainers, shouldRun } from './harness/components.ts';
+import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
 import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
 
-const APP = 'e2e-safe';
+const APP = uniqueApp('e2e-safe');
 const run = shouldRun();
 const CANARY = 'canary-5f1e9c7d2b-secret';
 
@@ -116,7 +116,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     const broken = { ...d, spec: { ...d.spec, proxy: { nginx: { ...d.spec.proxy.nginx, upstreamName: 'not-the-proxied-name' } } } };
     const s = await env.deploy(broken, { version: image('v2'), env: secretEnv });
     const h = s.hosts[0];
-    expect(h?.status === 'failed' && h.error.message).toMatch(/host local, step switch failed: exit code 3: .*host not found in upstream "e2e-safe"/s);
+    expect(h?.status === 'failed' && h.error.message).toMatch(new RegExp(`host local, step switch failed: exit code 3: [^]*host not found in upstream "${APP}"`));
     expect(readFileSync(env.nginx.upstreamFile, 'utf8')).toBe(before);
     assertConsistent('v1');
   });

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import type { DeploymentDoc } from '../../src/model/types.ts';
 import { gitSource } from '../helpers/deployment.ts';
-import { cleanupApp, freePort, makeGitRepo, shouldRun } from './harness/components.ts';
+import { cleanupApp, freePort, makeGitRepo, shouldRun, uniqueApp } from './harness/components.ts';
 import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
 import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
 
-const APP = 'e2e-slots';
+const APP = uniqueApp('e2e-slots');
 const run = shouldRun();
 
 describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a bare repository', () => {

@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,14 @@ export function shouldRun(): boolean {
   if (missing.length === 0 && process.getuid?.() === 0) return true;
   if (process.env.CI === 'true') throw new Error(`end-to-end components missing (${missing.join(', ') || 'root'}); install: apt-get install openssh-server nginx podman runc catatonit busybox-static git`);
   return false;
+}
+
+/**
+ * An app name unique to this run: several checkouts may run these suites on one machine at once, and
+ * an app's containers, lock and state on the host are keyed by its name.
+ */
+export function uniqueApp(base: string): string {
+  return `${base}-${randomBytes(3).toString('hex')}`;
 }
 
 export function tempDir(prefix: string): string {
