@@ -1,8 +1,33 @@
-// `npm run bench`: runs every benchmark in turn; each prints its own figures.
+// `npm run bench`: runs every benchmark in turn; each prints its own figures (never asserted as timings in tests).
+import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
+import { benchPlan } from './plan.ts';
 import { benchSimulator } from './sim.ts';
 import { benchValidate } from './validate.ts';
 
 await benchValidate();
 await benchSimulator();
+
+const p = await benchPlan();
+process.stdout.write(
+  `plan: ${p.servers} servers, ${p.records} records, simulator at 50 ms per call
+` +
+    `  wall time    ${(p.wallMs / 1000).toFixed(2)} s (observe + plan)
+` +
+    `  API calls    ${p.apiCalls} (minimum pagination allows: ${p.minimumCalls})
+` +
+    `  peak memory  ${p.peakRssMb.toFixed(0)} MB RSS (keelson's process, simulator in another; ${p.baseRssMb.toFixed(0)} MB before loading manifests)
+` +
+    `  changes      ${p.changes}
+`,
+);
+const a = await benchApply();
+process.stdout.write(
+  `apply: ${a.records} record creates in one Free zone, simulator at 50 ms per call
+` +
+    `  Cloudflare write calls  ${a.cloudflareWrites} (${(a.records / Math.max(1, a.cloudflareWrites)).toFixed(0)} records per call)
+` +
+    `  wall time               ${(a.wallMs / 1000).toFixed(2)} s${a.ok ? '' : ' (FAILED)'}
+`,
+);
 await benchDeploy();

@@ -1,8 +1,11 @@
 import { Command, Option } from 'commander';
+import { applyCommand } from './apply.ts';
 import { registerDemo } from './demo.ts';
 import { deployCommand, rollbackCommand } from './deploy.ts';
 import { describeError } from './exit.ts';
 import { hostsCommand } from './hosts.ts';
+import { importCommand } from './import.ts';
+import { planCommand } from './plan.ts';
 import { simCommand } from './sim.ts';
 import { statusCommand } from './status.ts';
 import { registerValidate } from './validate.ts';
@@ -23,7 +26,11 @@ export function buildProgram(): Command {
 Start here:
   keelson validate                      check keelson.yaml and manifests/ in this folder
   keelson validate --dir examples/vpn-fleet
-  keelson demo                          validate every example (what \`npm start\` runs)
+  keelson plan --dir examples/two-region-saas     show what would change (exit 2 = changes)
+  keelson apply --dir examples/two-region-saas    apply it (the embedded simulator without credentials)
+  keelson demo                          validate → plan → apply → plan on the simulator (what \`npm start\` runs)
+  keelson hosts trust web-1             trust a host's SSH key (prints its fingerprint)
+  keelson deploy api --image IMAGE      health-gated blue/green deploy over SSH; \`rollback api\`, \`status api\`
 
 Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )
@@ -34,6 +41,9 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(statusCommand());
   program.addCommand(hostsCommand());
   registerValidate(program);
+  program.addCommand(planCommand());
+  program.addCommand(applyCommand());
+  program.addCommand(importCommand());
   registerDemo(program);
   return program;
 }

@@ -19,12 +19,18 @@ export interface SimRequest {
   headers: IncomingHttpHeaders;
 }
 
-/** What a handler answers. `json` is a pre-serialized body and wins over `body`. */
+/** What a handler answers. `raw` (an encoded body) wins over `json` (pre-serialized), which wins over `body`. */
 export interface SimReply {
   status: number;
   body?: unknown;
   json?: string;
+  raw?: Buffer;
   headers?: Record<string, string>;
+  /**
+   * Set by GET handlers whose answer depends only on path, query, world revision and the simulated
+   * time range [from, until): the server may then replay the encoded body instead of calling them.
+   */
+  cache?: { from: number; until: number };
 }
 
 /** Everything a handler may use; handlers are synchronous and mutate `world` in place. */

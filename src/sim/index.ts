@@ -7,7 +7,7 @@ import { createClock } from './clock.ts';
 import { cloudflareRoutes } from './cloudflare/routes.ts';
 import { DEFAULT_TOKENS } from './default-world.ts';
 import { FaultBook, prng, type FaultSpec } from './faults.ts';
-import { loadStateFile, StateSaver } from './persistence.ts';
+import { loadStateFile, removeStaleTemps, StateSaver } from './persistence.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { Router } from './router.ts';
 import { readSeedFile, worldFromSeed, type WorldSeed } from './seed.ts';
@@ -78,6 +78,8 @@ function rateSettings(opt: SimulatorOptions['rateLimits']): RateLimitSettings {
 
 /** Starts the Vultr v2 + Cloudflare v4 simulator on loopback. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  // A temp file left by a killed run is never the state: the rename had not happened yet.
+  if (options.statePath) await removeStaleTemps(options.statePath);
   const saved = options.statePath ? await loadStateFile(options.statePath) : undefined;
   const seed = saved ?? worldFromSeed(typeof options.seed === 'string' ? await readSeedFile(options.seed) : options.seed);
   const clock = createClock({ speed: options.speed ?? 1, manual: options.manualClock ?? false, ...(options.startTime ?? seed.clock) !== undefined && { start: options.startTime ?? seed.clock } });

@@ -1,13 +1,18 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { WorldData } from './types.ts';
 
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
 /**
- * Writes the state atomically: a temp file beside the target, fsync, then rename over it. A kill at
- * any point leaves either the old file or the new one, never a torn one.
+ * Writes the state atomically: a temp file beside the target, fsync, rename over it, fsync the
+ * directory. A kill at any point leaves either the old file or the new one, never a torn one; the
+ * directory fsync makes the rename itself survive a power cut, not just a killed process.
  */
 export async function saveStateFile(path: string, data: WorldData): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${Date.now()}.tmp`);
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(JSON.stringify(data));
@@ -21,6 +26,44 @@ export async function saveStateFile(path: string, data: WorldData): Promise<void
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
+  await syncDirectory(dirname(path));
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
+  } finally {
+    await fh?.close();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files a killed simulator left beside `path` (its pid is in the name and no longer
+ * runs). A live writer's temp file is left alone, so two processes never delete each other's work.
+ */
+export async function removeStaleTemps(path: string): Promise<string[]> {
+  const prefix = tempPrefix(path);
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    await unlink(join(dirname(path), name)).then(() => removed.push(name), () => undefined);
+  }
+  return removed;
 }
 
 /** Reads a saved state; undefined when the file does not exist. */
@@ -38,12 +81,14 @@ export async function loadStateFile(path: string): Promise<WorldData | undefined
 }
 
 /**
- * Coalesces saves: many changes in a burst give one write, and writes never overlap.
- * `flush()` waits until everything asked for so far is on disk.
+ * Group commit of the state file: writes never overlap, and every caller of `commit()` waits for
+ * a write whose snapshot was taken after its change. Changes that arrive while a write is running
+ * share the one queued write after it, so a burst of N changes costs two writes, not N.
  */
 export class StateSaver {
-  private pending = false;
-  private running: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private writing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   lastError: Error | undefined;
 
@@ -53,37 +98,53 @@ export class StateSaver {
     private readonly delayMs = 20,
   ) {}
 
-  schedule(): void {
-    this.pending = true;
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.delayMs);
-    this.timer.unref();
-  }
-
-  flush(): Promise<void> {
+  /** Resolves once the state as of now is on disk; rejects if that write failed. */
+  commit(): Promise<void> {
+    this.dirty = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.running = this.running.then(async () => {
-      if (!this.pending) return;
-      this.pending = false;
-      try {
-        await saveStateFile(this.path, this.snapshot());
-        this.lastError = undefined;
-      } catch (err) {
-        this.lastError = err as Error;
-      }
+    if (this.queued) return this.queued;
+    if (!this.writing) return this.start();
+    // The running write's snapshot may predate this change: queue one more after it.
+    const queued = this.writing.catch(() => undefined).then(() => {
+      this.queued = undefined;
+      return this.start();
     });
-    return this.running;
+    this.queued = queued;
+    return queued;
+  }
+
+  /** A save soon, coalesced (for changes nobody waits on: clock advances, admin edits). */
+  schedule(): void {
+    this.dirty = true;
+    if (this.timer || this.queued) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.commit().catch(() => undefined);
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Waits until everything changed so far is on disk (a scheduled save is written now). */
+  flush(): Promise<void> {
+    if (this.dirty) return this.commit();
+    return this.queued ?? this.writing ?? Promise.resolve();
   }
 
   /** Forces a write of the current state, even without changes (e.g. to record the clock). */
   saveNow(): Promise<void> {
-    this.pending = true;
-    return this.flush();
+    return this.commit();
+  }
+
+  private start(): Promise<void> {
+    this.dirty = false;
+    const write = saveStateFile(this.path, this.snapshot()).finally(() => {
+      if (this.writing === write) this.writing = undefined;
+    });
+    this.writing = write;
+    write.then(() => (this.lastError = undefined), (err: unknown) => (this.lastError = err as Error));
+    return write;
   }
 }

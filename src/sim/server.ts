@@ -82,13 +82,27 @@ export async function serveApi(state: SimState, api: ApiName, req: IncomingMessa
   else if (!match.route) reply = api === 'vultr' ? vultrError(405, VULTR_ERRORS.methodNotAllowed) : cfFailure(405, [CF_ERRORS.methodNotAllowed]);
   else {
     const request: SimRequest = { method, template, params: match.params, query: url.searchParams, body: undefined, headers: req.headers };
-    reply = runHandler(state, api, match.route.handler, request, bodyText, touched);
+    // Only GETs are replayed: they change nothing, so skipping the handler skips no side effect.
+    // A GET with a body still goes to the handler, which may refuse the body.
+    const cacheKey = method === 'GET' && bodyText === '' ? `${url.pathname}${url.search}` : undefined;
+    const hit = cacheKey === undefined ? undefined : state.world.pages.get(cacheKey, state.world.revision, state.clock.now());
+    if (hit) reply = { status: hit.status, raw: hit.body, ...(hit.headers && { headers: hit.headers }) };
+    else {
+      reply = runHandler(state, api, match.route.handler, request, bodyText, touched);
+      if (cacheKey !== undefined && reply.cache && reply.status === 200) reply = remember(state, cacheKey, reply, reply.cache);
+    }
     if (reply.status < 400 && method !== 'GET') {
       for (const [name, value] of Object.entries(match.params)) {
         const kind = PARAM_KINDS[name];
         if (kind) touched.push({ kind, id: value });
       }
-      state.changed(endpoint, touched);
+      // With --state, the answer waits until the change is on disk: an acknowledged write survives a
+      // kill. If it cannot be saved the client is told (500), though the change stays in memory.
+      try {
+        await state.changed(endpoint, touched);
+      } catch (err) {
+        reply = errorReply(api, new Error(`state file not saved: ${err instanceof Error ? err.message : String(err)}`));
+      }
     }
   }
   if (limit?.ok) reply = { ...reply, headers: { ...limit.headers, ...reply.headers } };
@@ -130,10 +144,28 @@ function dropOrHold(fault: Fault, req: IncomingMessage, res: ServerResponse): bo
   return false;
 }
 
+/** Encodes a cacheable reply once and keeps it in the world's page cache. */
+function remember(state: SimState, key: string, reply: SimReply, valid: { from: number; until: number }): SimReply {
+  const raw = encode(reply);
+  const world = state.world;
+  world.pages.set(key, world.revision, valid.from, valid.until, { status: reply.status, headers: reply.headers, body: raw });
+  return { status: reply.status, raw, ...(reply.headers && { headers: reply.headers }) };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function encode(reply: SimReply): Buffer {
+  if (reply.status === 204) return EMPTY;
+  if (reply.raw) return reply.raw;
+  return Buffer.from(reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)), 'utf8');
+}
+
 function send(state: SimState, res: ServerResponse, api: ApiName, method: string, endpoint: string, template: string, path: string, reply: SimReply): void {
-  const text = reply.status === 204 ? '' : (reply.json ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
-  const headers: Record<string, string> = { ...(text !== '' && { 'content-type': 'application/json' }), ...reply.headers };
-  res.writeHead(reply.status, headers);
-  res.end(text);
-  state.onResponse?.({ api, method, endpoint, template, path, status: reply.status, headers, bodyText: text });
+  const body = encode(reply);
+  const headers: Record<string, string> = { ...(body.length > 0 && { 'content-type': 'application/json' }), ...reply.headers };
+  // One buffer with a content-length (not chunked): one write for the whole body, and the client
+  // knows the size up front. 204 carries no body and so no length.
+  res.writeHead(reply.status, reply.status === 204 ? headers : { ...headers, 'content-length': String(body.length) });
+  res.end(body);
+  state.onResponse?.({ api, method, endpoint, template, path, status: reply.status, headers, bodyText: body.toString('utf8') });
 }

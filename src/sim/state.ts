@@ -54,10 +54,13 @@ export class SimState {
     return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
   }
 
-  /** A request changed the world: note foreign touches and schedule a save. */
-  changed(endpoint: string, touched: ForeignRef[]): void {
+  /**
+   * A request changed the world: note foreign touches and save. Resolves once the change is on
+   * disk (at once without a state file), so the caller can answer only when the write is durable.
+   */
+  changed(endpoint: string, touched: ForeignRef[]): Promise<void> {
     for (const ref of touched) if (this.world.isForeign(ref)) this.touches.push({ ...ref, endpoint, at: this.clock.now() });
-    this.saver?.schedule();
+    return this.saver ? this.saver.commit() : Promise.resolve();
   }
 
   /** Back to the seed world (counters, faults and touches are left alone). */

@@ -3,17 +3,20 @@ import type {
   VultrSshKey, VultrStartupScript, WorldData,
 } from './types.ts';
 import { allocateIpv4, ipv6For } from './ip-pool.ts';
-
-function byId<T extends { id: string }>(items: T[]): Map<string, T> {
-  return new Map(items.map((i) => [i.id, i]));
-}
+import { PageCache } from './page-cache.ts';
+import { RevisionMap } from './revision-map.ts';
 
 /**
- * The simulated world in memory: catalogues as arrays, resources in insertion-ordered maps.
- * Instances and DNS records are replaced (never mutated) on change, so their cached JSON views,
- * keyed by object identity, never go stale.
+ * The simulated world in memory: catalogues as arrays (never changed after construction),
+ * resources in insertion-ordered RevisionMaps. Instances and DNS records are replaced (never
+ * mutated) on change, so their cached JSON views, keyed by object identity, never go stale; any
+ * map change bumps `revision`, which keys the cached list pages in `pages`.
  */
 export class World {
+  /** Bumped on every change to a resource map; cached responses are only valid at their revision. */
+  revision = 0;
+  /** Serialized list responses of this world (see PageCache). */
+  readonly pages = new PageCache();
   account: VultrAccount;
   regions: VultrRegion[];
   plans: VultrPlan[];
@@ -25,12 +28,11 @@ export class World {
   snapshots: Map<string, SimSnapshot>;
   reservedIps: Map<string, SimReservedIp>;
   zones: Map<string, SimZone>;
-  /** Records per zone id. */
-  records: Map<string, Map<string, SimRecord>>;
+  /** Records per zone id; read-only here so a zone's set is only swapped via `replaceZoneRecords`. */
+  readonly records: ReadonlyMap<string, RevisionMap<string, SimRecord>>;
+  private readonly zoneSets: RevisionMap<string, RevisionMap<string, SimRecord>>;
   foreign: Map<string, ForeignRef>;
   ipCursor: number;
-  /** Bumped on every DNS record change; keys the sorted-list cache. */
-  recordsVersion = 0;
 
   constructor(data: WorldData) {
     const d = structuredClone(data);
@@ -39,20 +41,34 @@ export class World {
     this.plans = d.vultr.plans;
     this.availability = d.vultr.availability;
     this.os = d.vultr.os;
-    this.sshKeys = byId(d.vultr.sshKeys);
-    this.startupScripts = byId(d.vultr.startupScripts);
-    this.instances = byId(d.vultr.instances);
-    this.snapshots = byId(d.vultr.snapshots);
-    this.reservedIps = byId(d.vultr.reservedIps);
-    this.zones = byId(d.cloudflare.zones);
-    this.records = new Map([...this.zones.keys()].map((id) => [id, new Map<string, SimRecord>()]));
+    this.sshKeys = this.byId(d.vultr.sshKeys);
+    this.startupScripts = this.byId(d.vultr.startupScripts);
+    this.instances = this.byId(d.vultr.instances);
+    this.snapshots = this.byId(d.vultr.snapshots);
+    this.reservedIps = this.byId(d.vultr.reservedIps);
+    this.zones = this.byId(d.cloudflare.zones);
+    this.zoneSets = this.map([...this.zones.keys()].map((id) => [id, this.map<string, SimRecord>()] as const));
+    this.records = this.zoneSets;
     for (const r of d.cloudflare.records) this.zoneRecords(r.zone_id)?.set(r.id, r);
     this.foreign = new Map(d.foreign.map((f) => [foreignKey(f), f]));
     this.ipCursor = d.ipCursor;
   }
 
-  zoneRecords(zoneId: string): Map<string, SimRecord> | undefined {
+  private map<K, V>(entries?: Iterable<readonly [K, V]>): RevisionMap<K, V> {
+    return new RevisionMap<K, V>(() => this.revision++, entries);
+  }
+
+  private byId<T extends { id: string }>(items: T[]): RevisionMap<string, T> {
+    return this.map(items.map((i) => [i.id, i] as const));
+  }
+
+  zoneRecords(zoneId: string): RevisionMap<string, SimRecord> | undefined {
     return this.records.get(zoneId);
+  }
+
+  /** Swaps a zone's whole record set (the batch endpoint's all-or-nothing commit). */
+  replaceZoneRecords(zoneId: string, records: Map<string, SimRecord>): void {
+    this.zoneSets.set(zoneId, this.map(records));
   }
 
   isForeign(ref: ForeignRef): boolean {

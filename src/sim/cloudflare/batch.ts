@@ -51,8 +51,7 @@ export const batchHandler: Handler = (req, ctx) => {
     touched.push(idOf(item));
   }
   for (const item of posts) result.posts.push(createRecord(item, zone, draft, ctx));
-  ctx.world.records.set(zone.id, draft);
-  ctx.world.recordsVersion++;
+  ctx.world.replaceZoneRecords(zone.id, draft);
   for (const id of touched) ctx.touch({ kind: 'dns_record', id });
   return cfSuccess({
     deletes: result.deletes.map(recordView), patches: result.patches.map(recordView), puts: result.puts.map(recordView), posts: result.posts.map(recordView),

@@ -3,6 +3,9 @@ import { CF_ERRORS, CfFailure } from './errors.ts';
 import { RECORD_TYPES } from './record-input.ts';
 
 type Test = (r: SimRecord) => boolean;
+
+/** The filter of a list without filters; the caller can skip filtering altogether. */
+export const MATCH_ALL: Test = () => true;
 type Op = 'exact' | 'contains' | 'startswith' | 'endswith';
 
 function textTest(get: (r: SimRecord) => string, op: Op, want: string): Test {
@@ -81,6 +84,6 @@ export function recordFilter(q: URLSearchParams, zoneName: string): Test {
   const any = q.get('match') === 'any';
   const tagAny = q.get('tag_match') === 'any';
   if (tagTests.length > 0) tests.push(tagAny ? (r) => tagTests.some((t) => t(r)) : (r) => tagTests.every((t) => t(r)));
-  if (tests.length === 0) return () => true;
+  if (tests.length === 0) return MATCH_ALL;
   return any ? (r) => tests.some((t) => t(r)) : (r) => tests.every((t) => t(r));
 }

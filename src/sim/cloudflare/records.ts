@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler, SimContext, SimRequest } from '../http-types.ts';
 import type { SimRecord, SimZone } from '../types.ts';
+import type { RevisionMap } from '../revision-map.ts';
 import { cloudflareTime } from '../clock.ts';
 import { CF_ERRORS, CfFailure, cfSuccess } from './errors.ts';
 import { pageOf, sortBy } from './paging.ts';
-import { recordFilter } from './record-filter.ts';
+import { MATCH_ALL, recordFilter } from './record-filter.ts';
 import { checkConflicts, recordFields, recordQuota, type RecordFields } from './record-input.ts';
 import { recordJson, recordView } from './views.ts';
 
 /** The zone of a request, or Cloudflare's 7003/7000 pair. */
-export function zoneOf(req: SimRequest, ctx: SimContext, path: string): { zone: SimZone; records: Map<string, SimRecord> } {
+export function zoneOf(req: SimRequest, ctx: SimContext, path: string): { zone: SimZone; records: RevisionMap<string, SimRecord> } {
   const zone = ctx.world.zones.get(req.params.zone_id ?? '');
   const records = zone && ctx.world.zoneRecords(zone.id);
   if (!zone || !records) throw new CfFailure(404, [CF_ERRORS.noRouteFor(path), CF_ERRORS.noRoute]);
@@ -44,7 +45,6 @@ export function createRecord(body: unknown, zone: SimZone, records: Map<string, 
   if (records.size >= recordQuota(zone, ctx.limits)) throw new CfFailure(400, [CF_ERRORS.recordQuota]);
   const record = storeFields(zone, newRecordId(), fields, ctx.clock.now());
   records.set(record.id, record);
-  ctx.world.recordsVersion++;
   return record;
 }
 
@@ -56,7 +56,6 @@ export function changeRecord(id: string, body: unknown, patch: boolean, zone: Si
   checkConflicts(fields, records.values(), id);
   const record = storeFields(zone, id, fields, ctx.clock.now(), prev);
   records.set(id, record);
-  ctx.world.recordsVersion++;
   return record;
 }
 
@@ -64,13 +63,18 @@ const ORDER_KEYS: Record<string, (r: SimRecord) => string | number | boolean> = 
   type: (r) => r.type, name: (r) => r.name, content: (r) => r.content, ttl: (r) => r.ttl, proxied: (r) => r.proxied,
 };
 
-let sorted: { key: string; items: SimRecord[] } | undefined;
+const sortCache = new WeakMap<Map<string, SimRecord>, { version: number; order: string; direction: string | null; items: SimRecord[] }>();
 
-/** The zone's records in list order; cached until a record changes (5,000-record zones list fast). */
-function sortedRecords(ctx: SimContext, zoneId: string, records: Map<string, SimRecord>, order: string, direction: string | null): SimRecord[] {
-  const key = `${zoneId}|${order}|${direction}|${ctx.world.recordsVersion}|${records.size}`;
-  if (sorted?.key !== key) sorted = { key, items: sortBy([...records.values()], ORDER_KEYS[order] ?? ORDER_KEYS.type!, direction) };
-  return sorted.items;
+/**
+ * The zone's records in list order, cached per record set until it changes: paging through a
+ * 5,000-record zone sorts it once, not once per page.
+ */
+function sortedRecords(records: RevisionMap<string, SimRecord>, order: string, direction: string | null): SimRecord[] {
+  const hit = sortCache.get(records);
+  if (hit && hit.version === records.version && hit.order === order && hit.direction === direction) return hit.items;
+  const items = sortBy([...records.values()], ORDER_KEYS[order] ?? ORDER_KEYS.type!, direction);
+  sortCache.set(records, { version: records.version, order, direction, items });
+  return items;
 }
 
 const list: Handler = (req, ctx) => {
@@ -79,10 +83,12 @@ const list: Handler = (req, ctx) => {
   const key = ORDER_KEYS[order];
   if (!key) throw new CfFailure(400, [CF_ERRORS.badQuery('order')]);
   const test = recordFilter(req.query, zone.name);
-  const matched = sortedRecords(ctx, zone.id, records, order, req.query.get('direction')).filter(test);
+  const all = sortedRecords(records, order, req.query.get('direction'));
+  const matched = test === MATCH_ALL ? all : all.filter(test);
   const { page, info } = pageOf(matched, req.query, { min: 1, max: 5_000_000, def: 100 });
   const json = `{"success":true,"errors":[],"messages":[],"result":[${page.map(recordJson).join(',')}],"result_info":${JSON.stringify(info)}}`;
-  return { status: 200, json };
+  // Records have no time-dependent fields: the page stays right until the world changes.
+  return { status: 200, json, cache: { from: -Infinity, until: Infinity } };
 };
 
 const create: Handler = (req, ctx) => {
@@ -108,7 +114,6 @@ const remove: Handler = (req, ctx) => {
   const { records } = zoneOf(req, ctx, `/zones/${req.params.zone_id}/dns_records/${req.params.dns_record_id}`);
   const id = req.params.dns_record_id ?? '';
   if (!records.delete(id)) throw new CfFailure(404, [CF_ERRORS.recordNotFound]);
-  ctx.world.recordsVersion++;
   return cfSuccess({ id });
 };
 

@@ -6,7 +6,7 @@ import { VULTR_ERRORS, VultrFailure } from './errors.ts';
 import { bodyObject, optBool, optIntId, optString, optStringArray, reqString } from './fields.ts';
 import { settleBandwidth } from './lifecycle.ts';
 import { paginate } from './paging.ts';
-import { instanceJson, instanceView, listJson } from './views.ts';
+import { instanceJson, instanceJsonUntil, instanceView, listJson } from './views.ts';
 
 function findInstance(ctx: SimContext, id: string | undefined): SimInstance {
   const inst = id === undefined ? undefined : ctx.world.instances.get(id);
@@ -94,7 +94,14 @@ const list: Handler = (req, ctx) => {
   }
   const { page, meta } = paginate(items, q, ctx.limits.vultrPerPageMax);
   const now = ctx.clock.now();
-  return { status: 200, json: listJson('instances', page.map((i) => instanceJson(i, now, ctx.world)), meta) };
+  // The page is right until the first of its instances moves to its next lifecycle phase.
+  let until = Infinity;
+  const views = page.map((i) => {
+    const v = instanceJsonUntil(i, now, ctx.world);
+    until = Math.min(until, v.until);
+    return v.json;
+  });
+  return { status: 200, json: listJson('instances', views, meta), cache: { from: now, until } };
 };
 
 const get: Handler = (req, ctx) => {

@@ -44,13 +44,21 @@ export function instanceView(inst: SimInstance, now: number, plans: readonly Vul
   };
 }
 
-/** The instance view serialized, cached until its phase next changes (lists of 500 stay cheap). */
-export function instanceJson(inst: SimInstance, now: number, world: World): string {
+/**
+ * The instance view serialized, with the simulated ms at which it next changes; cached per stored
+ * version of the instance until then (lists of 500 stay cheap).
+ */
+export function instanceJsonUntil(inst: SimInstance, now: number, world: World): { json: string; until: number } {
   const hit = cache.get(inst);
-  if (hit && now < hit.until) return hit.json;
-  const json = JSON.stringify(instanceView(inst, now, world.plans));
-  cache.set(inst, { until: instancePhase(inst, now).changesAt, json });
-  return json;
+  if (hit && now < hit.until) return hit;
+  const entry = { json: JSON.stringify(instanceView(inst, now, world.plans)), until: instancePhase(inst, now).changesAt };
+  cache.set(inst, entry);
+  return entry;
+}
+
+/** The instance view serialized (see instanceJsonUntil). */
+export function instanceJson(inst: SimInstance, now: number, world: World): string {
+  return instanceJsonUntil(inst, now, world).json;
 }
 
 /** A snapshot as Vultr returns it: `pending` with size 0 until it is ready. */

@@ -1,0 +1,158 @@
+/**
+ * What each kind of change does at the provider. Names the plan could not resolve to ids (a snapshot
+ * made in the same run, a key added since) are resolved here, at apply time. Every step is safe to
+ * repeat: creates are found again by their operation marker, deletes of what is gone succeed.
+ */
+import type { LiveServer, LiveSnapshot } from '../model/live.ts';
+import { parseSnapshotDescription } from '../model/ownership.ts';
+import { KeelsonError } from '../errors.ts';
+import type { Change, DesiredRecord, ServerCreateRequest, SnapshotCreateRequest } from '../plan/types.ts';
+import { writeOnce } from '../providers/retry.ts';
+import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
+import type { ApplyClock, ApplyOptions } from './types.ts';
+import { waitForInstall, waitForSnapshot } from './wait.ts';
+
+/** What earlier changes of this run produced, for the ones after them. */
+export interface RunState {
+  servers: Map<string, LiveServer>;
+  snapshots: Map<string, LiveSnapshot>;
+}
+
+export class ResolveError extends KeelsonError {
+  override name = 'ResolveError';
+}
+
+export interface StepContext {
+  opts: ApplyOptions;
+  run: RunState;
+  clock: ApplyClock;
+  installTimeoutMs: number;
+  pollIntervalMs: number;
+  onInstalling: (serverId: string, elapsedMs: number) => void;
+}
+
+/** Runs one server or snapshot change. Record changes go through the zone batches instead. */
+export async function runResourceChange(change: Change, ctx: StepContext): Promise<void> {
+  const p = change.payload;
+  const compute = ctx.opts.providers.compute;
+  switch (p.op) {
+    case 'server.create':
+    case 'server.replace':
+      ctx.run.servers.set(p.request.name, await createAndInstall(p.request, ctx));
+      return;
+    case 'server.update':
+      await compute.updateServer(p.serverId, p.patch);
+      return;
+    case 'server.delete':
+      await compute.deleteServer(p.server.id);
+      return;
+    case 'snapshot.create':
+      ctx.run.snapshots.set(p.request.name, await createSnapshot(p.request, ctx));
+      return;
+    case 'snapshot.update':
+      await compute.updateSnapshot(p.snapshotId, p.description);
+      return;
+    case 'snapshot.delete':
+      await compute.deleteSnapshot(p.snapshot.id);
+      return;
+    default:
+      throw new Error(`${change.id}: record changes run as zone batches`);
+  }
+}
+
+async function createAndInstall(req: ServerCreateRequest, ctx: StepContext): Promise<LiveServer> {
+  const input = await toCreateInput(req, ctx);
+  const compute = ctx.opts.providers.compute;
+  const created = await compute.createServer(input);
+  return waitForInstall(compute, created.id, req.name, {
+    clock: ctx.clock,
+    timeoutMs: ctx.installTimeoutMs,
+    intervalMs: ctx.pollIntervalMs,
+    onPoll: (elapsed) => ctx.onInstalling(created.id, elapsed),
+  });
+}
+
+async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promise<ServerCreateInput> {
+  const catalog = ctx.opts.catalog;
+  const opTag = req.tags.find((t) => t === `keelson:op=${req.op}`);
+  if (!opTag) throw new ResolveError(`[Server/${req.name}] the create carries no operation marker tag`);
+  let image: ServerCreateInput['image'];
+  if ('os' in req.image) {
+    const name = req.image.os;
+    const osId = req.image.osId ?? catalog?.os.find((o) => o.name.toLowerCase() === name.toLowerCase())?.id;
+    if (osId === undefined) throw new ResolveError(`[Server/${req.name}] unknown OS "${name}"`);
+    image = { osId };
+  } else {
+    const snap = await resolveSnapshot(req.name, req.image.snapshot, req.image.snapshotId, req.image.waitForComplete, ctx);
+    image = { snapshotId: snap };
+  }
+  const sshKeyIds = req.sshKeys.map((k) => {
+    const id = k.id ?? catalog?.sshKeys.find((c) => c.name === k.name)?.id;
+    if (!id) throw new ResolveError(`[Server/${req.name}] unknown ssh key "${k.name}"`);
+    return id;
+  });
+  const input: ServerCreateInput = {
+    region: req.region,
+    plan: req.plan,
+    image,
+    label: req.label,
+    hostname: req.hostname,
+    tags: req.tags,
+    opTag,
+    sshKeyIds,
+    enableIpv6: req.enableIpv6,
+  };
+  if (req.startupScript) {
+    const script = req.startupScript;
+    const id = script.id ?? catalog?.startupScripts.find((c) => c.name === script.name)?.id;
+    if (!id) throw new ResolveError(`[Server/${req.name}] unknown startup script "${script.name}"`);
+    input.scriptId = id;
+  }
+  if (req.userData) input.userData = req.userData;
+  return input;
+}
+
+/** A snapshot id for a create: known at plan time, made earlier in this run, or found by its marker. */
+async function resolveSnapshot(server: string, name: string, knownId: string | undefined, wait: boolean, ctx: StepContext): Promise<string> {
+  const owner = (s: LiveSnapshot) => s.ownership?.name === name;
+  const find = (all: LiveSnapshot[]) => all.find((s) => (knownId ? s.id === knownId : owner(s)));
+  const made = ctx.run.snapshots.get(name);
+  if (!wait) {
+    const id = knownId ?? made?.id ?? ctx.opts.snapshots?.find(owner)?.id;
+    if (!id) throw new ResolveError(`[Server/${server}] snapshot "${name}" not found`);
+    return id;
+  }
+  // Creating from a snapshot that is not complete is a provider error: wait it out instead.
+  const snap = await waitForSnapshot(ctx.opts.providers.compute, name, find, { clock: ctx.clock, timeoutMs: ctx.installTimeoutMs, intervalMs: ctx.pollIntervalMs });
+  return snap.id;
+}
+
+/** Snapshots have no tags: the operation id rides in the description marker, and is looked for first. */
+async function createSnapshot(req: SnapshotCreateRequest, ctx: StepContext): Promise<LiveSnapshot> {
+  const compute = ctx.opts.providers.compute;
+  const instanceId = req.instanceId ?? ctx.run.servers.get(req.fromServer)?.id;
+  if (!instanceId) throw new ResolveError(`[Snapshot/${req.name}] source server "${req.fromServer}" has no id`);
+  return writeOnce({
+    attempts: 5,
+    lookFirst: true,
+    look: async () => (await compute.listSnapshots()).find((s) => parseSnapshotDescription(s.description).ownership?.op === req.op),
+    act: () => compute.createSnapshot(instanceId, req.description),
+  });
+}
+
+/** A desired record with its content resolved (addresses of servers created in this run). */
+export function toRecordInput(rec: DesiredRecord, run: RunState, live: Map<string, LiveServer>): RecordInput {
+  let content: string;
+  if (typeof rec.content === 'string') content = rec.content;
+  else {
+    const ref = rec.content;
+    const server = run.servers.get(ref.server) ?? live.get(ref.server);
+    const addr = ref.family === 4 ? server?.ipv4 : server?.ipv6;
+    if (!addr) throw new ResolveError(`[DNSRecord/${rec.fqdn}] server "${ref.server}" has no IPv${ref.family} address`);
+    content = addr;
+  }
+  const input: RecordInput = { fqdn: rec.fqdn, type: rec.type, content, ttl: rec.ttl, proxied: rec.proxied, comment: rec.comment };
+  if (rec.priority !== undefined) input.priority = rec.priority;
+  if (rec.tags.length) input.tags = [...rec.tags];
+  return input;
+}

@@ -1,0 +1,53 @@
+/**
+ * Polling against a deadline (as Kamal's health poller does): a server counts as installed only when
+ * it is active, running, `server_status: ok` and has a real address; a snapshot when it is complete.
+ * Read-only: these only poll.
+ */
+import type { LiveServer, LiveSnapshot } from '../model/live.ts';
+import { KeelsonError } from '../errors.ts';
+import type { ComputeProvider } from '../providers/types.ts';
+import type { ApplyClock } from './types.ts';
+
+export class DeadlineError extends KeelsonError {
+  override name = 'DeadlineError';
+}
+
+export function isInstalled(s: LiveServer): boolean {
+  return s.status === 'active' && s.power === 'running' && s.install === 'ok' && s.ipv4 !== undefined;
+}
+
+export interface PollOptions {
+  clock: ApplyClock;
+  timeoutMs: number;
+  intervalMs: number;
+  onPoll?: (elapsedMs: number) => void;
+}
+
+/** Polls `GET /instances/{id}` until the server is installed; a 404 right after create is waited out. */
+export async function waitForInstall(compute: ComputeProvider, id: string, label: string, opts: PollOptions): Promise<LiveServer> {
+  const start = opts.clock.now();
+  for (;;) {
+    const s = await compute.getServer(id);
+    if (s && isInstalled(s)) return s;
+    const elapsed = opts.clock.now() - start;
+    if (elapsed >= opts.timeoutMs) {
+      const state = s ? `status ${s.status}, power ${s.power}, server_status ${s.install}, ip ${s.ipv4 ?? 'none'}` : 'not found';
+      throw new DeadlineError(`[Server/${label}] not installed after ${Math.round(elapsed / 1000)} s (${state})`);
+    }
+    opts.onPoll?.(elapsed);
+    await opts.clock.sleep(opts.intervalMs);
+  }
+}
+
+/** Polls the snapshot list until `find` returns a complete snapshot. */
+export async function waitForSnapshot(compute: ComputeProvider, name: string, find: (all: LiveSnapshot[]) => LiveSnapshot | undefined, opts: PollOptions): Promise<LiveSnapshot> {
+  const start = opts.clock.now();
+  for (;;) {
+    const snap = find(await compute.listSnapshots());
+    if (snap?.status === 'complete') return snap;
+    const elapsed = opts.clock.now() - start;
+    if (elapsed >= opts.timeoutMs) throw new DeadlineError(`[Snapshot/${name}] not complete after ${Math.round(elapsed / 1000)} s (${snap ? snap.status : 'not found'})`);
+    opts.onPoll?.(elapsed);
+    await opts.clock.sleep(opts.intervalMs);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Builds the providers for a run from keelson.yaml's provider settings and the environment:
+ * credentials come only from the variables the project names (registered as secrets, so they never
+ * reach output), base URLs may point elsewhere. With no credentials at all keelson starts its embedded
+ * simulator in-process and uses that, saying so in a one-line notice.
+ */
+import type { ProjectConfig } from '../model/types.ts';
+import { UsageError } from '../errors.ts';
+import { readSecretEnv } from '../secrets.ts';
+import type { Simulator, SimulatorOptions } from '../sim/index.ts';
+import { createCloudflareClient } from './cloudflare/client.ts';
+import { createCloudflareProvider } from './cloudflare/provider.ts';
+import { createRateBudget, sharedBudget, type BudgetSettings, type RateBudget } from './rate-budget.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import type { Providers } from './types.ts';
+import { createVultrClient } from './vultr/client.ts';
+import { createVultrProvider } from './vultr/provider.ts';
+
+export type ProviderSettings = ProjectConfig['providers'];
+
+export const DEFAULT_PROVIDER_SETTINGS: ProviderSettings = {
+  vultr: { apiKeyEnv: 'VULTR_API_KEY', baseUrlEnv: 'VULTR_BASE_URL', requestsPerSecond: 25 },
+  cloudflare: { apiTokenEnv: 'CLOUDFLARE_API_TOKEN', baseUrlEnv: 'CLOUDFLARE_BASE_URL', requestsPerFiveMinutes: 1100 },
+};
+
+export interface Endpoints {
+  vultr: { apiKey: string; baseUrl?: string };
+  cloudflare: { apiToken: string; baseURL?: string };
+}
+
+export interface ConnectOptions {
+  /** Budgets for this connection only (tests, benches); default: the process-wide shared budgets. */
+  budgets?: { vultr?: RateBudget | BudgetSettings; cloudflare?: RateBudget | BudgetSettings };
+  retry?: RetryPolicy;
+  /** How long a Vultr 429 holds the Vultr budget (tests shorten it); default 1 s. */
+  vultrRateLimitWaitMs?: number;
+  /** Options for the embedded simulator when it is used. */
+  simulator?: SimulatorOptions;
+  /** Where the one-line simulator notice goes (default stderr). */
+  notice?: (line: string) => void;
+}
+
+export interface Connection {
+  providers: Providers;
+  /** The embedded simulator, when no credentials were set. */
+  simulator?: Simulator;
+  budgets: { vultr: RateBudget; cloudflare: RateBudget };
+  close(): Promise<void>;
+}
+
+/** Reads credentials and base URLs; undefined when neither API has credentials (the simulator case). */
+export function readEndpoints(settings: ProviderSettings, env: NodeJS.ProcessEnv): Endpoints | undefined {
+  const apiKey = readSecretEnv(env, settings.vultr.apiKeyEnv);
+  const apiToken = readSecretEnv(env, settings.cloudflare.apiTokenEnv);
+  if (!apiKey && !apiToken) return undefined;
+  const missing = [!apiKey && settings.vultr.apiKeyEnv, !apiToken && settings.cloudflare.apiTokenEnv].filter(Boolean);
+  if (missing.length) throw new UsageError(`${missing.join(' and ')} not set: set both credentials, or neither to use the embedded simulator`);
+  return {
+    vultr: { apiKey: apiKey!, baseUrl: env[settings.vultr.baseUrlEnv] || undefined },
+    cloudflare: { apiToken: apiToken!, baseURL: env[settings.cloudflare.baseUrlEnv] || undefined },
+  };
+}
+
+function budget(api: 'vultr' | 'cloudflare', given: RateBudget | BudgetSettings | undefined, fallback: BudgetSettings): RateBudget {
+  if (given && 'run' in given) return given;
+  if (given) return createRateBudget(api, given);
+  return sharedBudget(api, fallback);
+}
+
+/** Providers over explicit endpoints (real accounts, or a simulator in another process). */
+export function connectEndpoints(endpoints: Endpoints, settings: ProviderSettings = DEFAULT_PROVIDER_SETTINGS, opts: ConnectOptions = {}): Connection {
+  const budgets = {
+    vultr: budget('vultr', opts.budgets?.vultr, { limit: settings.vultr.requestsPerSecond, windowMs: 1000 }),
+    cloudflare: budget('cloudflare', opts.budgets?.cloudflare, { limit: settings.cloudflare.requestsPerFiveMinutes, windowMs: 300_000 }),
+  };
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry, rateLimitWaitMs: opts.vultrRateLimitWaitMs });
+  const cloudflare = createCloudflareClient({ ...endpoints.cloudflare, budget: budgets.cloudflare, retry });
+  return {
+    providers: { compute: createVultrProvider(vultr), dns: createCloudflareProvider(cloudflare) },
+    budgets,
+    close: async () => {},
+  };
+}
+
+/** Endpoints of a running simulator, with its tokens. */
+export function simulatorEndpoints(sim: Simulator): Endpoints {
+  return {
+    vultr: { apiKey: sim.tokens.vultr, baseUrl: sim.vultrBaseUrl },
+    cloudflare: { apiToken: sim.tokens.cloudflare, baseURL: sim.cloudflareBaseUrl },
+  };
+}
+
+/**
+ * Connects to the providers named by the environment, or starts the embedded simulator when no
+ * credentials are set. `close()` stops the simulator it started.
+ */
+export async function connectProviders(settings: ProviderSettings, env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
+  const endpoints = readEndpoints(settings, env);
+  if (endpoints) return connectEndpoints(endpoints, settings, opts);
+  // Loaded only when used: a run against real accounts never loads the simulator.
+  const { startSimulator } = await import('../sim/index.ts');
+  const sim = await startSimulator({ speed: 600, ...opts.simulator });
+  (opts.notice ?? ((l) => process.stderr.write(`${l}\n`)))(
+    `notice: ${settings.vultr.apiKeyEnv} and ${settings.cloudflare.apiTokenEnv} are not set; using the embedded simulator at ${sim.url} (nothing real is touched)`,
+  );
+  const conn = connectEndpoints(simulatorEndpoints(sim), settings, opts);
+  return { ...conn, simulator: sim, close: () => sim.stop() };
+}

@@ -1,0 +1,84 @@
+/**
+ * One request budget per provider API, shared by everything in the process (observe, apply, the
+ * controller's loops), so that parallel work never adds up to more than the provider allows.
+ * Built on p-queue's strict (sliding-window) mode: at most `limit` calls start in any `windowMs`.
+ * A `retry-after` from the provider pauses the whole budget, not just the call that saw it.
+ */
+import PQueue from 'p-queue';
+
+export type ApiName = 'vultr' | 'cloudflare';
+
+export interface BudgetSettings {
+  /** Calls allowed to start in any window. */
+  limit: number;
+  windowMs: number;
+  /** Calls in flight at once (a courtesy to the provider, and what keeps sockets few). */
+  concurrency?: number;
+}
+
+export interface RateBudget {
+  readonly api: ApiName;
+  /** Runs `fn` when the budget allows; every attempt (retries included) goes through here. */
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  /** Holds every caller back for `ms` (a provider's retry-after); overlapping holds keep the latest end. */
+  holdFor(ms: number): void;
+  /** Calls started since the budget was made (for benches and progress). */
+  readonly started: number;
+}
+
+export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBudget {
+  const queue = new PQueue({
+    intervalCap: settings.limit,
+    interval: settings.windowMs,
+    strict: true,
+    concurrency: settings.concurrency ?? 16,
+  });
+  let holdUntil = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let started = 0;
+  return {
+    api,
+    get started() {
+      return started;
+    },
+    run<T>(fn: () => Promise<T>): Promise<T> {
+      return queue.add(() => {
+        started += 1;
+        return fn();
+      }) as Promise<T>;
+    },
+    holdFor(ms: number) {
+      const until = Date.now() + ms;
+      if (until <= holdUntil) return;
+      holdUntil = until;
+      queue.pause();
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        queue.start();
+      }, ms);
+      timer.unref();
+    },
+  };
+}
+
+/** Default budgets: Vultr ≤ 30 requests/s (keelson.yaml default 25); Cloudflare 1,200 per 5 minutes (default 1,100). */
+export const DEFAULT_BUDGETS: Record<ApiName, BudgetSettings> = {
+  vultr: { limit: 25, windowMs: 1000 },
+  cloudflare: { limit: 1100, windowMs: 5 * 60_000 },
+};
+
+const shared = new Map<ApiName, RateBudget>();
+
+/**
+ * The process-wide budget of an API. The first caller's settings win; later callers share it, which
+ * is the point: two providers built in one process still draw from one budget.
+ */
+export function sharedBudget(api: ApiName, settings: BudgetSettings = DEFAULT_BUDGETS[api]): RateBudget {
+  let budget = shared.get(api);
+  if (!budget) {
+    budget = createRateBudget(api, settings);
+    shared.set(api, budget);
+  }
+  return budget;
+}
