@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { rollout } from '../src/deploy/rollout.ts';
-import { cleanupApp, freePort, importImages, makeGitRepo, missingComponents } from '../test/e2e/harness/components.ts';
+import { cleanupApp, freePort, importImages, makeGitRepo, missingComponents, uniqueApp } from '../test/e2e/harness/components.ts';
 import { startEnv } from '../test/e2e/harness/env.ts';
 import { containerSource, gitSource } from '../test/helpers/deployment.ts';
 
@@ -19,14 +19,14 @@ function stats(xs: number[]): string {
 }
 
 async function benchKind(kind: 'container' | 'git'): Promise<void> {
-  const app = `bench-${kind}`;
+  const app = uniqueApp(`bench-${kind}`);
   cleanupApp(app);
   const env = await startEnv(app);
   const images = kind === 'container' ? importImages(env.dir, app, [{ tag: 'v1', body: 'v1', healthy: true }, { tag: 'v2', body: 'v2', healthy: true }]) : undefined;
   try {
     const source = kind === 'container'
-      ? { container: containerSource({ image: `localhost/${app}:v1`, pull: 'never' as const, portRange: { from: 35000, to: 35999 } }) }
-      : { git: gitSource({ repo: makeGitRepo(env.dir), ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: await freePort() }, { name: 'red', port: await freePort() }], start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www' }) };
+      ? { container: containerSource({ image: `localhost/${app}:v1`, pull: 'never' as const, portRange: { from: 25000, to: 25999 } }) }
+      : { git: gitSource({ repo: makeGitRepo(env.dir), ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: await freePort('127.0.0.1', { from: 27000, to: 27999 }) }, { name: 'red', port: await freePort('127.0.0.1', { from: 27000, to: 27999 }) }], start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www' }) };
     const doc = env.doc({
       source,
       health: { path: '/health', expectStatus: 200, interval: 50, timeout: 1000, deadline: 10_000 },

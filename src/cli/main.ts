@@ -32,6 +32,8 @@ Start here:
   keelson plan --dir examples/two-region-saas     show what would change (exit 2 = changes)
   keelson apply --dir examples/two-region-saas    apply it (the embedded simulator without credentials)
   keelson demo                          validate → plan → apply → plan on the simulator (what \`npm start\` runs)
+  keelson hosts trust web-1             trust a host's SSH key (prints its fingerprint)
+  keelson deploy api --image IMAGE      health-gated blue/green deploy over SSH; \`rollback api\`, \`status api\`
 
 Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )

@@ -84,10 +84,12 @@ export function removeArgs(rt: Runtime, name: string): string[] {
   return [rt, 'rm', '--force', name];
 }
 
-/** Stops (with a grace period for in-flight requests) and removes a container. Safe to repeat. */
+/**
+ * Stops (with a grace period for in-flight requests) and removes a container; fails if it cannot be
+ * removed. Safe to repeat on a container that exists.
+ */
 export function stopAndRemoveScript(rt: Runtime, name: string, graceSeconds: number): string {
-  const gone = `test -z "$(${join([rt, 'ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}'])})"`;
-  return `${join([rt, 'stop', '-t', String(graceSeconds), name])} >/dev/null 2>&1; ${join(removeArgs(rt, name))} >/dev/null 2>&1; ${gone}`;
+  return `${join([rt, 'stop', '-t', String(graceSeconds), name])} >/dev/null 2>&1; ${join(removeArgs(rt, name))} >/dev/null`;
 }
 
 export function logsArgs(rt: Runtime, name: string, lines: number): string[] {

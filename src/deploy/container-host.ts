@@ -6,13 +6,13 @@
  */
 import type { ContainerSource } from '../model/types.ts';
 import {
-  CONTAINER_SLOTS, containerInspectScript, containerName, logsArgs, parseContainers, pullScript, runArgs, runScript, stopAndRemoveScript, type Runtime,
+  CONTAINER_SLOTS, containerInspectScript, containerName, logsArgs, parseContainers, pullScript, removeArgs, runArgs, runScript, stopAndRemoveScript, type Runtime,
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
-import { fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
+import { commandFailed, fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
 import { hostViewScript, parseHostView, type HostState, type HostView } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
-import { switchUpstream, verifyServing } from './proxy.ts';
+import { switchAndVerify } from './proxy.ts';
 import { exportLines, pickPort, unlockScript } from './remote-scripts.ts';
 import { join } from './shell.ts';
 import type { LiveSlot } from './upstream.ts';
@@ -66,29 +66,15 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   const pullCmd = pullScript(rt, image, pull);
   if (pullCmd) await step(run, 'pull', `pulling ${image}`, () => mustExec(run, 'pull', pullCmd));
 
-  const taken = new Set([...view.listening, ...(old ? [old.port] : [])]);
-  const port = pickPort(src.portRange, taken, run.random());
-  if (port === undefined) throw fail(run, 'start', `no free port in ${src.portRange.from}-${src.portRange.to}`);
-  const env = { ...src.env, ...run.secretEnv };
-  const argv = runArgs(rt, {
-    app, slot, image, hostPort: port, containerPort: src.containerPort, envNames: Object.keys(env),
-    args: src.args, runOptions: src.runOptions, deployId: run.deployId,
-  });
-  await step(run, 'start', `starting ${name} from ${image} on 127.0.0.1:${port}`, () => mustExec(run, 'start', 'sh -s', { stdin: runScript(exportLines(env), argv) }));
-
+  const taken = new Set([...view.used, ...(old ? [old.port] : [])]);
+  const port = await startContainer(run, rt, src, { app, slot, image, taken });
   const live: LiveSlot = { slot, port, version: image, container: name, since: '', deployId: run.deployId };
   const state: HostState = { live, previous: old ?? view.state.previous };
   let healthyAfterMs: number;
   try {
     healthyAfterMs = await gate(run, rt, name, port);
     live.since = new Date().toISOString();
-    const switched = await switchUpstream(run, live, state);
-    try {
-      await verifyServing(run, switched);
-    } catch (err) {
-      if (old) await switchUpstream(run, old, view.state).catch(() => undefined);
-      throw err;
-    }
+    await switchAndVerify(run, live, state, old, view.state);
   } catch (err) {
     // Before the switch (or a switch that did not take): the old version keeps serving.
     await runExec(run, 'cleanup', stopAndRemoveScript(rt, name, 1)).catch(() => undefined);
@@ -108,6 +94,28 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   }
   lock.released = true;
   return { live, previous: state.previous, healthyAfterMs, switchedAfterMs };
+}
+
+/**
+ * Starts the new container on a port from the range. The port was free when the host was inspected,
+ * but something may take it meanwhile, so a bind failure moves on to another port (three tries).
+ */
+async function startContainer(run: HostRun, rt: Runtime, src: ContainerSource, c: { app: string; slot: string; image: string; taken: Set<number> }): Promise<number> {
+  const env = { ...src.env, ...run.secretEnv };
+  const name = containerName(c.app, c.slot);
+  for (let attempt = 1; ; attempt++) {
+    const port = pickPort(src.portRange, c.taken, run.random());
+    if (port === undefined) throw fail(run, 'start', `no free port in ${src.portRange.from}-${src.portRange.to}`);
+    c.taken.add(port);
+    const argv = runArgs(rt, {
+      app: c.app, slot: c.slot, image: c.image, hostPort: port, containerPort: src.containerPort, envNames: Object.keys(env),
+      args: src.args, runOptions: src.runOptions, deployId: run.deployId,
+    });
+    const r = await step(run, 'start', `starting ${name} from ${c.image} on 127.0.0.1:${port}`, () => runExec(run, 'start', 'sh -s', { stdin: runScript(exportLines(env), argv) }));
+    if (r.code === 0) return port;
+    if (attempt >= 3 || !/address already in use/i.test(r.stderr)) throw commandFailed(run, 'start', r);
+    await runExec(run, 'start', join(removeArgs(rt, name))).catch(() => undefined);
+  }
 }
 
 /** The health gate for a new container; on failure the error carries the last answer and its logs. */

@@ -61,6 +61,14 @@ export function startSlotScript(exports: string, app: string, root: string, slot
   ].join('\n');
 }
 
+/**
+ * True (exit 0) while a non-zombie process is left in the supervisor's session: an init that reaps
+ * slowly leaves zombies that `kill -0` still counts as alive.
+ */
+function aliveTest(pid: string): string {
+  return `ps -o stat= -s ${pid} 2>/dev/null | grep -qv '^Z'`;
+}
+
 /** Stops the slot's supervisor and app (TERM to the group, KILL after 5 s). Safe to repeat. */
 export function stopSlotScript(app: string, slot: string): string {
   const f = slotFiles(app, slot);
@@ -68,7 +76,7 @@ export function stopSlotScript(app: string, slot: string): string {
     `pidf="${f.pid}"`,
     'if [ -s "$pidf" ]; then p=$(cat "$pidf")',
     '  kill -TERM -- "-$p" 2>/dev/null; i=0',
-    '  while kill -0 -- "-$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
+    `  while ${aliveTest('"$p"')} && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
     '  kill -KILL -- "-$p" 2>/dev/null; rm -f "$pidf"',
     'fi; true',
   ].join('\n');
@@ -76,7 +84,7 @@ export function stopSlotScript(app: string, slot: string): string {
 
 /** Prints `running` or `stopped` for the slot's supervisor. */
 export function slotStatusScript(app: string, slot: string): string {
-  return `p=$(cat "${slotFiles(app, slot).pid}" 2>/dev/null) && kill -0 -- "-$p" 2>/dev/null && echo running || echo stopped`;
+  return `p=$(cat "${slotFiles(app, slot).pid}" 2>/dev/null) && ${aliveTest('"$p"')} && echo running || echo stopped`;
 }
 
 /** The last lines of the slot's log (for a failed health check). */

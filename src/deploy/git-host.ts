@@ -12,7 +12,7 @@ import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { commandFailed, fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
 import { hostViewScript, parseHostView, recordState, type HostView } from './host-state.ts';
 import { acquireHostLock, releaseHostLock } from './lock.ts';
-import { switchUpstream, verifyServing } from './proxy.ts';
+import { switchAndVerify } from './proxy.ts';
 import { exportLines } from './remote-scripts.ts';
 import type { LiveSlot } from './upstream.ts';
 
@@ -72,13 +72,7 @@ async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, sta
   try {
     healthyAfterMs = await gate(run, live);
     live.since = new Date().toISOString();
-    const switched = await switchUpstream(run, live, { live, previous });
-    try {
-      await verifyServing(run, switched);
-    } catch (err) {
-      if (old) await switchUpstream(run, old, view.state).catch(() => undefined);
-      throw err;
-    }
+    await switchAndVerify(run, live, { live, previous }, old, view.state);
   } catch (err) {
     if (!('previous' in wanted)) await runExec(run, 'cleanup', stopSlotScript(app, live.slot)).catch(() => undefined);
     throw err;

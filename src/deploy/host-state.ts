@@ -4,7 +4,7 @@
  * (a deploy killed between the reload and the record), so the state is always recoverable.
  */
 import { mustExec, type HostRun } from './host-run.ts';
-import { inspectScript, listeningPorts, parseSections, stateDir, writeFileScript } from './remote-scripts.ts';
+import { inspectScript, usedPorts, parseSections, stateDir, writeFileScript } from './remote-scripts.ts';
 import { parseUpstreamMarker, type LiveSlot } from './upstream.ts';
 
 export interface HostState {
@@ -15,8 +15,8 @@ export interface HostState {
 /** What a deploy learns about a host before changing anything. */
 export interface HostView {
   state: HostState;
-  /** Ports in LISTEN state on the host. */
-  listening: Set<number>;
+  /** Local ports of every TCP socket on the host (listening or connected). */
+  used: Set<number>;
   /** The upstream file as it is now ('' when missing). */
   upstream: string;
   /** Sections printed by the caller's extra script. */
@@ -57,7 +57,7 @@ export function parseHostView(stdout: string): HostView {
   const upstream = s.upstream ?? '';
   return {
     state: reconcileState(parseState(s.state ?? ''), parseUpstreamMarker(upstream)),
-    listening: listeningPorts(s.ports ?? ''),
+    used: usedPorts(s.ports ?? ''),
     upstream,
     sections: s,
   };

@@ -80,3 +80,17 @@ export async function verifyServing(run: HostRun, switched: SwitchResult): Promi
     }
   });
 }
+
+/**
+ * Switches nginx to `live` (recording `state`) and verifies it. If nginx does not serve it, switches
+ * back to `old` (restoring `oldState`) before throwing, so the old version keeps serving.
+ */
+export async function switchAndVerify(run: HostRun, live: LiveSlot, state: HostState, old: LiveSlot | undefined, oldState: HostState): Promise<void> {
+  const switched = await switchUpstream(run, live, state);
+  try {
+    await verifyServing(run, switched);
+  } catch (err) {
+    if (old) await switchUpstream(run, old, oldState).catch(() => undefined);
+    throw err;
+  }
+}

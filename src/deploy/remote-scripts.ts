@@ -110,13 +110,16 @@ export function parseSections(text: string): Record<string, string> {
   return out;
 }
 
-/** The ports in LISTEN state in /proc/net/tcp{,6} text. Pure. */
-export function listeningPorts(procNetTcp: string): Set<number> {
+/**
+ * The local ports of every socket in /proc/net/tcp{,6} text, in any state: a port an outgoing
+ * connection uses (an ephemeral port) cannot be bound either. Pure.
+ */
+export function usedPorts(procNetTcp: string): Set<number> {
   const ports = new Set<number>();
   for (const line of procNetTcp.split('\n')) {
     const cols = line.trim().split(/\s+/);
-    // sl local_address rem_address st …; state 0A is LISTEN.
-    if (cols[3] !== '0A' || !cols[1]) continue;
+    // sl local_address rem_address st …
+    if (!/^\d+:$/.test(cols[0] ?? '') || !cols[1]) continue;
     const port = parseInt(cols[1].split(':').pop() ?? '', 16);
     if (Number.isFinite(port)) ports.add(port);
   }

@@ -73,7 +73,7 @@ describe('host state recovery', () => {
     const out = `@@state\n${JSON.stringify({ live: blue })}\n@@upstream\n${renderUpstream('Deployment/web', 'web', live)}\n@@ports\n   0: 0100007F:4E20 00000000:0000 0A 0\n@@runtime\npodman\n`;
     const v = parseHostView(out);
     expect(v.state).toEqual({ live, previous: blue });
-    expect([...v.listening]).toEqual([20000]);
+    expect([...v.used]).toEqual([20000]);
     expect(v.sections.runtime).toBe('podman');
   });
 });

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupApp, importImages, runningContainers, shouldRun, startNginx, startSshd, tempDir, type Nginx, type Sshd } from './harness/components.ts';
+import { cleanupApp, importImages, runningContainers, shouldRun, startNginx, startSshd, tempDir, type Nginx, type Sshd, uniqueApp } from './harness/components.ts';
 
-const APP = 'e2e-cli';
+const APP = uniqueApp('e2e-cli');
 const run = shouldRun();
 const CANARY = 'canary-cli-7d31a9e04f';
 const BIN = join(import.meta.dirname, '../../bin/keelson.js');
@@ -42,7 +42,7 @@ spec:
     image: localhost/${APP}:v1
     pull: never
     envFrom: { TOKEN: E2E_CANARY }
-    portRange: { from: 34000, to: 34999 }
+    portRange: { from: 24000, to: 24999 }
   health: { path: /health, interval: 100ms, deadline: 5s }
   proxy:
     nginx:
@@ -63,7 +63,7 @@ spec:
   it('refuses an untrusted host, trusts it explicitly, then deploys, reports status and rolls back', () => {
     const refused = keelson('deploy', APP);
     expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(/local: FAILED, \[Deployment\/e2e-cli\] host local, step connect failed: host key of local \(ssh-ed25519 SHA256:\S+\) is not trusted yet/);
+    expect(refused.out).toMatch(new RegExp(`local: FAILED, \\[Deployment/${APP}\\] host local, step connect failed: host key of local \\(ssh-ed25519 SHA256:\\S+\\) is not trusted yet`));
 
     const trust = keelson('hosts', 'trust', 'local');
     expect(trust.code, trust.err).toBe(0);

@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importImages, runningContainers, shouldRun } from './harness/components.ts';
+import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
 import { startEnv, type E2eEnv } from './harness/env.ts';
-import { startLoad, wrongVersions } from './harness/load.ts';
+import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
 
-const APP = 'e2e-web';
+const APP = uniqueApp('e2e-web');
 const run = shouldRun();
 
 describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () => {
@@ -15,19 +15,15 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   let images: { images: string[]; remove(): void };
   const image = (tag: string): string => `localhost/${APP}:${tag}`;
   const doc = (over: { deadline?: number } = {}) => env.doc({
-    source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 31000, to: 31999 } }) },
-    health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
-    strategy: { maxParallel: 1, drain: 200, keepPrevious: true, lockTtl: 60_000 },
+    source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 21000, to: 21999 } }) },
+    health: { path: '/health', expectStatus: 200, interval: 50, timeout: 1000, deadline: over.deadline ?? 5000 },
+    strategy: { maxParallel: 1, drain: 100, keepPrevious: true, lockTtl: 60_000 },
   });
 
   beforeAll(async () => {
     cleanupApp(APP);
     env = await startEnv(APP);
-    images = importImages(env.dir, APP, [
-      { tag: 'v1', body: 'v1', healthy: true },
-      { tag: 'v2', body: 'v2', healthy: true },
-      { tag: 'sick', body: 'sick', healthy: false },
-    ]);
+    images = importVersions(env.dir, APP);
   });
   afterAll(() => {
     cleanupApp(APP);
@@ -42,25 +38,14 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   });
 
   it('20 consecutive deploys under keep-alive and new-connection load: 0 failed, every later response from the new version', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
-    const windows: { from: number; to: number; version: string }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const version = i % 2 === 0 ? 'v2' : 'v1';
+    const { stats, wrong, checked } = await deploysUnderLoad(env.nginx.port, ['v2', 'v1'], 20, async (version) => {
       const s = await env.deploy(doc(), { version: image(version) });
       expect(s.hosts[0]?.status, JSON.stringify(s.hosts)).toBe('succeeded');
-      const from = performance.now();
-      await new Promise((r) => setTimeout(r, 150));
-      windows.push({ from, to: performance.now(), version });
-    }
-    const stats = await load.stop();
+    });
     expect(stats.failures).toEqual([]);
     expect(stats.failed).toBe(0);
     expect(stats.total).toBeGreaterThan(100);
-    let checked = 0;
-    for (const w of windows) {
-      expect(wrongVersions(stats.samples, w.from, w.to, w.version)).toEqual([]);
-      checked += stats.samples.filter((s) => s.startedAt >= w.from && s.startedAt < w.to).length;
-    }
+    expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(20);
     expect(runningContainers(APP)).toHaveLength(1);
     console.log(`load: ${stats.total} requests, ${stats.failed} failed, ${stats.retriedOnReusedConnection} retried on a closed keep-alive connection, by version ${JSON.stringify(stats.byVersion)}`);
@@ -75,7 +60,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
     expect(s.ok).toBe(false);
     const h = s.hosts[0];
     expect(h?.status).toBe('failed');
-    if (h?.status === 'failed') expect(h.error.message).toMatch(/^\[Deployment\/e2e-web\] host local, step health failed: .*GET \/health answered 404/);
+    if (h?.status === 'failed') expect(h.error.message).toMatch(new RegExp(`^\\[Deployment/${APP}\\] host local, step health failed: .*GET /health answered 404`));
     expect(took).toBeLessThan(2000 + 5000);
     expect(stats.failed).toBe(0);
     expect(Object.keys(stats.byVersion)).toEqual(['v1']);
@@ -100,7 +85,7 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
 
   it('reports a failing remote command with its exit code and stderr, and leaves the live version', async () => {
     const d = doc();
-    const s = await env.deploy({ ...d, spec: { ...d.spec, source: { container: containerSource({ image: image('v1'), pull: 'missing', portRange: { from: 31000, to: 31999 } }) } } }, { version: 'localhost/e2e-web-missing:v9' });
+    const s = await env.deploy({ ...d, spec: { ...d.spec, source: { container: containerSource({ image: image('v1'), pull: 'missing', portRange: { from: 21000, to: 21999 } }) } } }, { version: `localhost/${APP}-missing:v9` });
     const h = s.hosts[0];
     expect(h?.status).toBe('failed');
     if (h?.status === 'failed') expect(h.error.message).toMatch(/host local, step pull failed: exit code \d+: .*(not found|unknown|no such|manifest|Error)/is);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -10,10 +9,10 @@ import { readStatus, renderStatus } from '../../src/deploy/status.ts';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import type { DeploymentDoc, NotifierDoc } from '../../src/model/types.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importImages, runningContainers, shouldRun } from './harness/components.ts';
-import { startEnv, type E2eEnv } from './harness/env.ts';
+import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
+import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
 
-const APP = 'e2e-safe';
+const APP = uniqueApp('e2e-safe');
 const run = shouldRun();
 const CANARY = 'canary-5f1e9c7d2b-secret';
 
@@ -22,7 +21,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
   let images: { images: string[]; remove(): void };
   const image = (tag: string): string => `localhost/${APP}:${tag}`;
   const doc = (over: { deadline?: number; drain?: number; lockTtl?: number } = {}): DeploymentDoc => env.doc({
-    source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 33000, to: 33999 }, env: { MODE: 'e2e' }, envFrom: { API_TOKEN: 'KEELSON_E2E_CANARY' } }) },
+    source: { container: containerSource({ image: image('v1'), pull: 'never', portRange: { from: 23000, to: 23999 }, env: { MODE: 'e2e' }, envFrom: { API_TOKEN: 'KEELSON_E2E_CANARY' } }) },
     health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
     strategy: { maxParallel: 1, drain: over.drain ?? 200, keepPrevious: true, lockTtl: over.lockTtl ?? 60_000 },
   });
@@ -31,11 +30,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
   beforeAll(async () => {
     cleanupApp(APP);
     env = await startEnv(APP);
-    images = importImages(env.dir, APP, [
-      { tag: 'v1', body: 'v1', healthy: true },
-      { tag: 'v2', body: 'v2', healthy: true },
-      { tag: 'sick', body: 'sick', healthy: false },
-    ]);
+    images = importVersions(env.dir, APP);
   });
   afterAll(() => {
     cleanupApp(APP);
@@ -92,24 +87,9 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
 
   it('kill mid-deploy, deploy again: the lock is refused until it expires, then taken over; one live version, nginx consistent', async () => {
     const base = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
-    expect(base.ok).toBe(true);
+    expect(base.ok, JSON.stringify(base.hosts)).toBe(true);
     // Kill during the drain: nginx already points at v2, both containers run, the lock is held.
-    const docFile = join(env.dir, 'doc.json');
-    writeFileSync(docFile, JSON.stringify(doc({ lockTtl: 8000, drain: 20_000 })));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'harness/deploy-child.ts'), docFile, env.dir, image('v2')], { env: secretEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no drain step seen: ${out}`)), 30_000);
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes(' drain: ')) {
-          clearTimeout(t);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-    });
-    await new Promise((r) => child.once('exit', r));
+    await killDeployAt(env, doc({ lockTtl: 8000, drain: 20_000 }), image('v2'), 'drain', secretEnv);
     expect(runningContainers(APP)).toHaveLength(2);
 
     const refused = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
@@ -117,11 +97,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     const h = refused.hosts[0];
     expect(h?.status === 'failed' && h.error.name).toBe('LockHeldError');
     expect(h?.status === 'failed' && h.error.message).toMatch(/locked by .* pid \d+ run /);
-
-    const expiresAt = h?.status === 'failed' ? (h.error as { expiresAt?: Date }).expiresAt : undefined;
-    expect(expiresAt).toBeInstanceOf(Date);
-    // The host judges expiry in whole seconds by its own clock (this machine's).
-    await new Promise((r) => setTimeout(r, Math.max(0, (expiresAt as Date).getTime() - Date.now()) + 1100));
+    if (h?.status === 'failed') await waitForLockExpiry(h.error);
     const again = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
     expect(again.ok, JSON.stringify(again.hosts)).toBe(true);
     expect(again.lines.join('\n')).toMatch(/took over a stale lock held by .* \(expired at /);
@@ -140,7 +116,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     const broken = { ...d, spec: { ...d.spec, proxy: { nginx: { ...d.spec.proxy.nginx, upstreamName: 'not-the-proxied-name' } } } };
     const s = await env.deploy(broken, { version: image('v2'), env: secretEnv });
     const h = s.hosts[0];
-    expect(h?.status === 'failed' && h.error.message).toMatch(/host local, step switch failed: exit code 3: .*host not found in upstream "e2e-safe"/s);
+    expect(h?.status === 'failed' && h.error.message).toMatch(new RegExp(`host local, step switch failed: exit code 3: [^]*host not found in upstream "${APP}"`));
     expect(readFileSync(env.nginx.upstreamFile, 'utf8')).toBe(before);
     assertConsistent('v1');
   });

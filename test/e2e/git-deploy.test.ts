@@ -1,16 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import type { DeploymentDoc } from '../../src/model/types.ts';
 import { gitSource } from '../helpers/deployment.ts';
-import { cleanupApp, freePort, makeGitRepo, shouldRun } from './harness/components.ts';
-import { startEnv, type E2eEnv } from './harness/env.ts';
-import { startLoad, wrongVersions } from './harness/load.ts';
+import { cleanupApp, freePort, makeGitRepo, shouldRun, uniqueApp } from './harness/components.ts';
+import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
+import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
 
-const APP = 'e2e-slots';
+const APP = uniqueApp('e2e-slots');
 const run = shouldRun();
 
 describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a bare repository', () => {
@@ -22,7 +22,7 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
       repo, ref: 'v1', root: join(env.dir, 'slots'), slots: [{ name: 'blue', port: ports[0] }, { name: 'red', port: ports[1] }],
       build: 'cp www/index.html www/built.txt', start: 'exec busybox httpd -f -p 127.0.0.1:$PORT -h www',
     }) },
-    health: { path: '/health', expectStatus: 200, interval: 100, timeout: 1000, deadline: over.deadline ?? 5000 },
+    health: { path: '/health', expectStatus: 200, interval: 50, timeout: 1000, deadline: over.deadline ?? 5000 },
     strategy: { maxParallel: 1, drain: 100, keepPrevious: true, lockTtl: over.lockTtl ?? 60_000 },
   });
   const served = (): string => spawnSync('busybox', ['wget', '-q', '-O', '-', `http://127.0.0.1:${env.nginx.port}/`]).stdout.toString();
@@ -31,7 +31,7 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
     cleanupApp(APP);
     env = await startEnv(APP);
     repo = makeGitRepo(env.dir);
-    ports = [await freePort(), await freePort()];
+    ports = [await freePort('127.0.0.1', { from: 26000, to: 26999 }), await freePort('127.0.0.1', { from: 26000, to: 26999 })];
   });
   afterAll(() => {
     cleanupApp(APP);
@@ -46,21 +46,14 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   });
 
   it('20 consecutive deploys v1 → v2 → v1 … under load: 0 failed, every later response from the new version', async () => {
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
-    const windows: { from: number; to: number; version: string }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const version = i % 2 === 0 ? 'v2' : 'v1';
+    const { stats, wrong, checked } = await deploysUnderLoad(env.nginx.port, ['v2', 'v1'], 20, async (version) => {
       const s = await env.deploy(doc(), { version });
       expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
-      const from = performance.now();
-      await new Promise((r) => setTimeout(r, 150));
-      windows.push({ from, to: performance.now(), version });
-    }
-    const stats = await load.stop();
+    });
     expect(stats.failures).toEqual([]);
     expect(stats.failed).toBe(0);
-    for (const w of windows) expect(wrongVersions(stats.samples, w.from, w.to, w.version)).toEqual([]);
-    expect(stats.samples.filter((s) => windows.some((w) => s.startedAt >= w.from && s.startedAt < w.to)).length).toBeGreaterThan(20);
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
     console.log(`git load: ${stats.total} requests, ${stats.failed} failed, ${stats.retriedOnReusedConnection} retried, ${JSON.stringify(stats.byVersion)}`);
   }, 150_000);
 
@@ -97,27 +90,11 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   });
 
   it('kill mid-deploy, deploy again after the lock expires: one live slot, nginx consistent', async () => {
-    const docFile = join(env.dir, 'git-doc.json');
-    writeFileSync(docFile, JSON.stringify(doc({ deadline: 30_000, lockTtl: 5000 })));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'harness/deploy-child.ts'), docFile, env.dir, 'sick'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no health step seen: ${out}`)), 30_000);
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes(' health: ')) {
-          clearTimeout(t);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-    });
-    await new Promise((r) => child.once('exit', r));
+    await killDeployAt(env, doc({ deadline: 30_000, lockTtl: 5000 }), 'sick', 'health');
     const refused = await env.deploy(doc({ lockTtl: 5000 }), { version: 'v2' });
     const h = refused.hosts[0];
     expect(h?.status === 'failed' && h.error.name).toBe('LockHeldError');
-    const expiresAt = h?.status === 'failed' ? (h.error as { expiresAt?: Date }).expiresAt : undefined;
-    await new Promise((r) => setTimeout(r, Math.max(0, (expiresAt as Date).getTime() - Date.now()) + 1100));
+    if (h?.status === 'failed') await waitForLockExpiry(h.error);
     const again = await env.deploy(doc({ lockTtl: 5000 }), { version: 'v2' });
     expect(again.ok, JSON.stringify(again.hosts)).toBe(true);
     expect(again.lines.join('\n')).toMatch(/took over a stale lock held by/);

@@ -5,6 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +26,30 @@ export function shouldRun(): boolean {
   return false;
 }
 
+/**
+ * An app name unique to this run: several checkouts may run these suites on one machine at once, and
+ * an app's containers, lock and state on the host are keyed by its name.
+ */
+export function uniqueApp(base: string): string {
+  return `${base}-${randomBytes(3).toString('hex')}`;
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `keelson-e2e-${prefix}-`));
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
+/**
+ * A port free right now: any (the kernel picks one) or, with a range, one below the ephemeral range so
+ * no outgoing connection takes it later (app ports that are stopped and started again).
+ */
+export async function freePort(host = '127.0.0.1', range?: { from: number; to: number }): Promise<number> {
+  if (range) {
+    for (let i = 0; i < 50; i++) {
+      const p = range.from + Math.floor(Math.random() * (range.to - range.from + 1));
+      if (await canListen(host, p)) return p;
+    }
+    throw new Error(`no free port in ${range.from}-${range.to}`);
+  }
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -37,6 +57,14 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
       const addr = srv.address();
       srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
     });
+  });
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }
 
@@ -133,6 +161,15 @@ export function importImages(dir: string, repo: string, tags: { tag: string; bod
     images.push(image);
   }
   return { images, remove: () => void spawnSync('podman', ['rmi', '--force', ...images]) };
+}
+
+/** The images most suites use: v1 and v2 (`/` answers the tag) and sick (no /health, never healthy). */
+export function importVersions(dir: string, repo: string): { images: string[]; remove(): void } {
+  return importImages(dir, repo, [
+    { tag: 'v1', body: 'v1', healthy: true },
+    { tag: 'v2', body: 'v2', healthy: true },
+    { tag: 'sick', body: 'sick', healthy: false },
+  ]);
 }
 
 /** Removes an app's containers and keelson's state for it on this machine. */

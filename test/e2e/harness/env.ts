@@ -2,7 +2,8 @@
  * One end-to-end environment: sshd, nginx and a trusted known-hosts file in a temp dir, plus a
  * helper that runs a rollout against it and collects its progress lines.
  */
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { trustHostKey } from '../../../src/deploy/known-hosts.ts';
@@ -55,4 +56,34 @@ export async function startEnv(app: string): Promise<E2eEnv> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts a deploy in its own process (harness/deploy-child.ts) and SIGKILLs it as soon as it reports
+ * `step`; resolves once it is dead. What it held (the lock, containers, slots) stays behind.
+ */
+export async function killDeployAt(env: E2eEnv, doc: DeploymentDoc, version: string, step: string, childEnv: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const docFile = join(env.dir, `killed-${doc.metadata.name}.json`);
+  writeFileSync(docFile, JSON.stringify(doc));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'deploy-child.ts'), docFile, env.dir, version], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${step} step seen: ${out}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes(` ${step}: `)) {
+        clearTimeout(t);
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => child.once('exit', r));
+}
+
+/** Waits until a LockHeldError's expiry has passed on the host (whole seconds, this machine's clock). */
+export async function waitForLockExpiry(error: Error): Promise<void> {
+  const expiresAt = (error as { expiresAt?: Date }).expiresAt;
+  if (!(expiresAt instanceof Date)) throw new Error(`not a lock error: ${error.message}`);
+  await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now()) + 1100));
 }

@@ -87,3 +87,32 @@ export function startLoad(opts: { port: number; keepAlive: number; fresh: number
 export function wrongVersions(samples: Sample[], from: number, to: number, version: string): Sample[] {
   return samples.filter((s) => s.startedAt >= from && s.startedAt < to && s.body !== version);
 }
+
+/**
+ * Runs `count` deploys alternating between two versions under load (keep-alive and new-connection
+ * clients) and returns the load's figures plus, for each deploy, the responses that started in the
+ * 100 ms after it returned and did not come from its version, and how many responses were checked.
+ */
+export async function deploysUnderLoad(port: number, versions: [string, string], count: number, deploy: (version: string) => Promise<void>): Promise<{ stats: LoadStats; wrong: Sample[]; checked: number }> {
+  const load = startLoad({ port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
+  const windows: { from: number; to: number; body: string }[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const version = versions[i % 2] as string;
+      await deploy(version);
+      const from = performance.now();
+      await new Promise((r) => setTimeout(r, 100));
+      windows.push({ from, to: performance.now(), body: version });
+    }
+  } catch (err) {
+    await load.stop();
+    throw err;
+  }
+  const stats = await load.stop();
+  const inWindows = (s: Sample): boolean => windows.some((w) => s.startedAt >= w.from && s.startedAt < w.to);
+  return {
+    stats,
+    wrong: windows.flatMap((w) => wrongVersions(stats.samples, w.from, w.to, w.body)),
+    checked: stats.samples.filter(inWindows).length,
+  };
+}
