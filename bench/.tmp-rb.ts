@@ -1,2 +1,0 @@
-import { benchRebuild } from './rebuild.ts';
-await benchRebuild();
