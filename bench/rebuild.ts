@@ -3,6 +3,7 @@
  * time, through the real SDKs into the simulator with its real rate limits on. Prints wall time
  * against the lower bound (5 waves × the install time), Vultr and Cloudflare calls, and 429s seen.
  */
+import { DEFAULT_BUDGETS } from '../src/providers/rate-budget.ts';
 import { scaledClock } from '../src/workflows/clock.ts';
 import { rebuildFleet } from '../src/workflows/fleet.ts';
 import { OWNER, startWorld } from '../test/helpers/sim-world.ts';
@@ -32,9 +33,8 @@ export async function benchRebuild(): Promise<void> {
   try {
     const admin = world.sim.admin;
     const clock = scaledClock(() => admin.now(), SPEED);
-    // keelson's default 25 requests/s, spread as 5 per 200 ms: a full 1 s burst, started at once, arrives at the
-    // provider with the jitter of its first requests and can put more than Vultr's 30 into one of its sliding seconds.
-    const providers = world.providers(undefined, { limit: 5, windowMs: 200 });
+    // keelson's default Vultr budget (25 requests/s, paced as 5 per 200 ms by the rate budget itself).
+    const providers = world.providers(undefined, DEFAULT_BUDGETS.vultr);
     // A warm process, as a controller is: the SDKs' first calls load code, which would bunch the first wave's requests.
     await Promise.all([providers.compute.listServers(), providers.compute.listSnapshots(), providers.dns.listZones()]);
     admin.resetCounters();

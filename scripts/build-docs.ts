@@ -1,13 +1,20 @@
-// Writes the manifest reference into README.md between the reference markers. `npm run docs`;
-// test/model/reference.test.ts fails when the README is stale.
+// Writes the generated parts of README.md: the manifest reference (from schemas) and the CLI
+// reference (from every verb's --help). `npm run docs`; test/model/published.test.ts fails when stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLI_REFERENCE_END, CLI_REFERENCE_START, renderCliReference } from '../src/cli/reference.ts';
 import { REFERENCE_END, REFERENCE_START, renderReference } from '../src/model/schemas/reference.ts';
 
+function replaceBetween(text: string, startMark: string, endMark: string, body: string): string {
+  const start = text.indexOf(startMark);
+  const end = text.indexOf(endMark);
+  if (start < 0 || end < start) throw new Error(`README.md needs ${startMark} and ${endMark}`);
+  return `${text.slice(0, start + startMark.length)}\n${body}${text.slice(end)}`;
+}
+
 const path = join(import.meta.dirname, '..', 'README.md');
-const text = readFileSync(path, 'utf8');
-const start = text.indexOf(REFERENCE_START);
-const end = text.indexOf(REFERENCE_END);
-if (start < 0 || end < start) throw new Error(`README.md needs ${REFERENCE_START} and ${REFERENCE_END}`);
-writeFileSync(path, `${text.slice(0, start + REFERENCE_START.length)}\n${renderReference()}${text.slice(end)}`);
-console.log('wrote the manifest reference into README.md');
+let text = readFileSync(path, 'utf8');
+text = replaceBetween(text, REFERENCE_START, REFERENCE_END, renderReference());
+text = replaceBetween(text, CLI_REFERENCE_START, CLI_REFERENCE_END, renderCliReference());
+writeFileSync(path, text);
+console.log('wrote the manifest and CLI references into README.md');

@@ -26,10 +26,20 @@ export interface RateBudget {
   readonly started: number;
 }
 
+/**
+ * How the budget is paced. A per-second limit is spent in fifths: a burst of 25 calls started at
+ * once reaches the provider unevenly, and up to ~35 of them can land in one of its 1-second windows
+ * (seen as 429s in the fleet-rebuild bench). Longer windows (Cloudflare's 5 minutes) keep bursts.
+ */
+export function paceOf(settings: BudgetSettings): { intervalCap: number; interval: number } {
+  const slices = 5;
+  if (settings.windowMs > 1000 || settings.limit < slices) return { intervalCap: settings.limit, interval: settings.windowMs };
+  return { intervalCap: Math.floor(settings.limit / slices), interval: settings.windowMs / slices };
+}
+
 export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBudget {
   const queue = new PQueue({
-    intervalCap: settings.limit,
-    interval: settings.windowMs,
+    ...paceOf(settings),
     strict: true,
     concurrency: settings.concurrency ?? 16,
   });

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderSchemaFiles } from '../../src/model/schemas/build.ts';
+import { CLI_REFERENCE_END, CLI_REFERENCE_START, renderCliReference } from '../../src/cli/reference.ts';
 import { REFERENCE_END, REFERENCE_START, renderReference } from '../../src/model/schemas/reference.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -28,6 +29,17 @@ describe('published artefacts', () => {
     const start = readme.indexOf(REFERENCE_START) + REFERENCE_START.length;
     const end = readme.indexOf(REFERENCE_END);
     expect(readme.slice(start, end)).toBe(`\n${renderReference()}`);
+  });
+
+  it('the README CLI reference equals every verb\'s --help (run `npm run docs`)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf(CLI_REFERENCE_START) + CLI_REFERENCE_START.length;
+    const end = readme.indexOf(CLI_REFERENCE_END);
+    const generated = renderCliReference();
+    expect(readme.slice(start, end)).toBe(`\n${generated}`);
+    for (const verb of ['validate', 'plan', 'apply', 'import', 'sim', 'rebuild', 'destroy', 'schedule', 'deploy', 'rollback', 'status']) {
+      expect(generated).toContain(`### \`keelson ${verb}\``);
+    }
   });
 
   it('the reference lists every field of every schema', () => {

@@ -1,7 +1,7 @@
 /** The rate budget and the retry policy, with fake timers: counts, never timings. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../../src/errors.ts';
-import { createRateBudget } from '../../src/providers/rate-budget.ts';
+import { createRateBudget, paceOf } from '../../src/providers/rate-budget.ts';
 import { callProvider, writeOnce } from '../../src/providers/retry.ts';
 import { lineReporter } from '../../src/apply/progress.ts';
 
@@ -15,16 +15,31 @@ const fail = (status: number | undefined) => new ProviderError('vultr', 'op', 'x
 describe('rate budget', () => {
   it('starts at most `limit` calls in a window; the rest wait for the next', async () => {
     vi.useFakeTimers();
-    const budget = createRateBudget('vultr', { limit: 5, windowMs: 1000 });
+    const budget = createRateBudget('vultr', { limit: 5, windowMs: 10_000 });
     let started = 0;
     const calls = Array.from({ length: 12 }, () => budget.run(async () => void started++));
     await vi.advanceTimersByTimeAsync(10);
     expect(started).toBe(5);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(started).toBe(10);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(10_000);
     await Promise.all(calls);
     expect(started).toBe(12);
+  });
+
+  it('spends a per-second limit in fifths, so a burst never crowds one provider window', async () => {
+    vi.useFakeTimers();
+    const budget = createRateBudget('vultr', { limit: 25, windowMs: 1000 });
+    let started = 0;
+    const calls = Array.from({ length: 60 }, () => budget.run(async () => void started++));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started).toBe(5);
+    await vi.advanceTimersByTimeAsync(980);
+    expect(started).toBe(25);
+    await vi.advanceTimersByTimeAsync(2000);
+    await Promise.all(calls);
+    expect(started).toBe(60);
+    expect(paceOf({ limit: 1100, windowMs: 300_000 })).toEqual({ intervalCap: 1100, interval: 300_000 });
   });
 
   it('a retry-after hold stops every caller until it ends', async () => {
