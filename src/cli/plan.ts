@@ -32,7 +32,7 @@ export function planCommand(): Command {
     .description('show what apply would change: observe the providers, diff against the manifests (never writes)')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .addOption(new Option('--markdown', 'render as markdown (pull-request comments)').conflicts('json'))
-    .addOption(new Option('--json', 'render as JSON (versioned schema, see docs/plan-apply.md)').conflicts('markdown'))
+    .addOption(new Option('--json', 'render as JSON (versioned schema: schemas/plan.json)').conflicts('markdown'))
     .option('--out <file>', 'also save the plan (checksum, git revision, live fingerprints) for `keelson apply FILE`')
     .addHelpText('after', '\nExit codes: 0 no changes, 2 changes pending, 1 error.')
     .action(async (opts: PlanOptions) => {

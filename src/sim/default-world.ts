@@ -1,6 +1,6 @@
 import type { SimInstance, SimRecord, SimSnapshot, SimZone, VultrOs, VultrPlan, VultrRegion, WorldData } from './types.ts';
 
-/** Tokens the simulator accepts unless told otherwise (documented in docs/simulator.md). */
+/** Tokens the simulator accepts unless told otherwise (documented in the README, "The embedded simulator"). */
 export const DEFAULT_TOKENS = { vultr: 'sim-vultr-key', cloudflare: 'sim-cloudflare-token' } as const;
 
 /** Fixed ids of the seeded resources that belong to someone else, for assertions. */
