@@ -2,6 +2,7 @@
 import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
 import { benchPlan } from './plan.ts';
+import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
 import { benchValidate } from './validate.ts';
 
@@ -30,4 +31,5 @@ process.stdout.write(
     `  wall time               ${(a.wallMs / 1000).toFixed(2)} s${a.ok ? '' : ' (FAILED)'}
 `,
 );
+await benchRebuild();
 await benchDeploy();

@@ -82,14 +82,20 @@ export function formatLocation(p: SourceLocation): string {
   return what ? `${where} ${what}` : where;
 }
 
-/** `/spec/records/0/ttl` → `spec.records[0].ttl`. */
-export function dottedPath(pointer: string): string {
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
-    .join('');
+/**
+ * A multi-step workflow (rebuild, destroy) stopped. `cleanedUp` says whether what the failed attempt
+ * had created was removed again (a rebuild that fails before the DNS flip destroys its new server).
+ */
+export class WorkflowError extends KeelsonError {
+  override name = 'WorkflowError';
+  constructor(
+    readonly resource: string,
+    readonly workflow: 'rebuild' | 'destroy',
+    readonly reason: string,
+    readonly opts: { step?: string; cleanedUp?: boolean } = {},
+  ) {
+    super(`[${resource}] ${workflow} failed${opts.step ? ` at ${opts.step}` : ''}: ${reason}`);
+  }
 }
 
 /**
@@ -123,4 +129,14 @@ export class HostKeyError extends KeelsonError {
         : `host key of ${host} changed: it presented ${presented} but the known-hosts file has ${known.join(', ')}; refusing to connect (if the host was rebuilt, remove its line and trust it again)`,
     );
   }
+}
+
+/** `/spec/records/0/ttl` → `spec.records[0].ttl`. */
+export function dottedPath(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join('');
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { applyPlan } from '../apply/executor.ts';
 import { reporterFor } from '../apply/progress.ts';
@@ -10,8 +9,11 @@ import { assertFresh, assertPlanSafe, readPlanFile } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { observe } from '../providers/observe.ts';
 import { EXIT } from './exit.ts';
+import { ask } from './prompt.ts';
 import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
+import { finishRebuildsFor } from './rebuild.ts';
+import { runRemovedServerHooks } from './removed-servers.ts';
 
 interface ApplyOptions {
   dir: string;
@@ -36,13 +38,7 @@ function positiveInt(v: string): number {
 }
 
 async function confirm(plan: Plan): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `);
-    return answer.trim() === 'yes';
-  } finally {
-    rl.close();
-  }
+  return (await ask(`Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `)) === 'yes';
 }
 
 /**
@@ -71,6 +67,8 @@ export function applyCommand(): Command {
           live = await observe(conn.providers, observeScope(manifests));
           assertFresh(plan, live);
         } else {
+          // A rebuild a crash left half done is finished by its own workflow before anything is planned.
+          await finishRebuildsFor(project, manifests, conn);
           ({ plan, live } = await observeAndPlan(project, manifests, conn.providers, { revision: await gitRevision(project.root) }));
         }
         process.stdout.write(`${formatPlan(plan, 'text', useColor(process.stdout))}\n`);
@@ -83,6 +81,8 @@ export function applyCommand(): Command {
           if (!process.stdin.isTTY) throw new UsageError('apply needs --yes when stdin is not a terminal (or apply a reviewed plan file)');
           if (!(await confirm(plan))) throw new UsageError('apply cancelled');
         }
+        // Servers that left the manifests take their destroy hooks with them: run them from git history first.
+        await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));
         const reporter = reporterFor(process.stderr);
         let result: ApplyResult;
         try {

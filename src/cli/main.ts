@@ -3,9 +3,12 @@ import { applyCommand } from './apply.ts';
 import { registerDemo } from './demo.ts';
 import { deployCommand, rollbackCommand } from './deploy.ts';
 import { describeError } from './exit.ts';
+import { destroyCommand } from './destroy.ts';
 import { hostsCommand } from './hosts.ts';
 import { importCommand } from './import.ts';
 import { planCommand } from './plan.ts';
+import { rebuildCommand } from './rebuild.ts';
+import { scheduleCommand } from './schedule.ts';
 import { simCommand } from './sim.ts';
 import { statusCommand } from './status.ts';
 import { registerValidate } from './validate.ts';
@@ -35,16 +38,19 @@ Start here:
 Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
     )
     .exitOverride();
-  program.addCommand(simCommand());
-  program.addCommand(deployCommand());
-  program.addCommand(rollbackCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(hostsCommand());
   registerValidate(program);
   program.addCommand(planCommand());
   program.addCommand(applyCommand());
   program.addCommand(importCommand());
   registerDemo(program);
+  program.addCommand(simCommand());
+  program.addCommand(rebuildCommand());
+  program.addCommand(destroyCommand());
+  program.addCommand(scheduleCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(rollbackCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(hostsCommand());
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ProjectConfig } from '../model/types.ts';
+import { DEFAULT_REBUILD_LIMITS, type ProjectConfig } from '../model/types.ts';
 import { asRaw, or, sshOf, ttlOf } from './normalize-common.ts';
 
 /** keelson.yaml's spec, every default filled in; `root` is the absolute repository root. */
@@ -10,6 +10,7 @@ export function normalizeProject(value: unknown, root: string, manifestsDir?: st
   const cloudflare = asRaw(providers.cloudflare);
   const safety = asRaw(spec.safety);
   const defaults = asRaw(spec.defaults);
+  const rebuilds = asRaw(spec.rebuilds);
   const region = defaults.region as string | undefined;
   return {
     root,
@@ -28,6 +29,10 @@ export function normalizeProject(value: unknown, root: string, manifestsDir?: st
       },
     },
     safety: { maxChangePercent: or(safety, 'maxChangePercent', 30), minCountForPercent: or(safety, 'minCountForPercent', 10) },
+    rebuilds: {
+      maxConcurrent: or(rebuilds, 'maxConcurrent', DEFAULT_REBUILD_LIMITS.maxConcurrent),
+      maxPerRegion: or(rebuilds, 'maxPerRegion', DEFAULT_REBUILD_LIMITS.maxPerRegion),
+    },
     defaults: {
       ...(region ? { region } : {}),
       sshKeys: [...or<string[]>(defaults, 'sshKeys', [])],

@@ -92,6 +92,15 @@ export interface RebuildPolicy {
   installTimeout: Millis;
 }
 
+/** Limits on rebuilds running at once (keelson.yaml `rebuilds`). */
+export interface RebuildLimits {
+  maxConcurrent: number;
+  maxPerRegion: number;
+}
+
+/** Defaults for `RebuildLimits`, the same as the schema's. */
+export const DEFAULT_REBUILD_LIMITS: RebuildLimits = { maxConcurrent: 10, maxPerRegion: 5 };
+
 export interface ServerSpec {
   provider: 'vultr';
   /** The resolved region (the pool's first region when only a pool is named). */
@@ -248,5 +257,6 @@ export interface ProjectConfig {
     cloudflare: { apiTokenEnv: string; baseUrlEnv: string; requestsPerFiveMinutes: number };
   };
   safety: { maxChangePercent: number; minCountForPercent: number };
+  rebuilds: RebuildLimits;
   defaults: { region?: string; sshKeys: string[]; dnsTtl: Ttl; ssh: SshSettings };
 }

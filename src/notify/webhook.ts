@@ -37,6 +37,8 @@ export async function sendWebhook(hook: Webhook, event: NotifyEvent, env: NodeJS
   }
   const secret = hook.signingSecretEnv ? readSecretEnv(env, hook.signingSecretEnv) : undefined;
   if (secret) headers['x-keelson-signature'] = signBody(secret, body);
+  // The event's own time, in epoch seconds: receivers refuse stale deliveries (the body, which is signed, carries it too).
+  headers['x-keelson-timestamp'] = String(Math.floor(Date.parse(event.at) / 1000));
   const res = await fetch(hook.url, { method: hook.method, headers, body, signal: AbortSignal.timeout(hook.timeout) });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`answered ${res.status}`);

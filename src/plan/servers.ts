@@ -10,6 +10,8 @@ import { formatSource, groupOwned, serverOwnership, type PlanContext } from './c
 import { normalizeTags } from './normalize.ts';
 import { buildCreateRequest, desiredHostname, serverCreateHash } from './server-request.ts';
 import type { FieldChange, ServerPatch } from './types.ts';
+import { serverFamily } from '../workflows/family.ts';
+import { workflowTags } from '../workflows/marks.ts';
 
 /** Splits one name's live servers into the current one and those to retire (interrupted replaces, duplicates). */
 function pickCurrent(servers: LiveServer[]): { current?: LiveServer; retire: { server: LiveServer; why: string }[] } {
@@ -32,7 +34,9 @@ export function diffServer(ctx: PlanContext, doc: ServerDoc, live: LiveServer): 
   const fields: FieldChange[] = [];
   const replaceWhy: string[] = [];
   const patch: ServerPatch = {};
-  if (s.region !== live.region) {
+  // A rotating rebuild moves the server through its regions: any of them is where it should be.
+  const rotatedInto = s.rebuild?.rotateRegions === true && s.rebuild.regions.includes(live.region);
+  if (s.region !== live.region && !rotatedInto) {
     fields.push({ field: 'region', from: live.region, to: s.region, forcesReplace: true });
     replaceWhy.push(`region ${live.region} → ${s.region} needs a new server`);
   }
@@ -70,7 +74,8 @@ export function diffServer(ctx: PlanContext, doc: ServerDoc, live: LiveServer): 
     if (wantTags.join(',') !== own.userTags.join(',')) fields.push({ field: 'tags', from: own.userTags, to: wantTags });
     if (s.protect !== own.protect) fields.push({ field: 'protect', from: own.protect, to: s.protect });
     const ownership = own.ownership ?? { owner: ctx.owner, name: doc.metadata.name };
-    patch.tags = [...wantTags, ...formatServerTags({ ownership, createHash: own.createHash, protect: s.protect })];
+    // Workflow marks (bandwidth carried over by rebuilds, hooks run) survive a retag.
+    patch.tags = [...wantTags, ...formatServerTags({ ownership, createHash: own.createHash, protect: s.protect }), ...workflowTags(live.tags)];
   }
   return { fields, patch, replaceWhy };
 }
@@ -136,6 +141,13 @@ export function planServers(ctx: PlanContext): void {
   const names = [...new Set([...ctx.desired.servers.keys(), ...byName.keys()])].sort();
   for (const name of names) {
     const doc = ctx.desired.servers.get(name);
+    const family = serverFamily(byName.get(name) ?? [], ctx.owner, name);
+    if (doc && family.current && family.successor) {
+      // A rebuild in progress is finished by the rebuild workflow (apply runs it first), never by deletes here.
+      ctx.addresses.set(name, { live: family.current });
+      ctx.warnings.push(`[Server/${name}] rebuild in progress (${family.successor.id} replacing ${family.current.id}): apply finishes it first`);
+      continue;
+    }
     const { current, retire } = pickCurrent(byName.get(name) ?? []);
     if (doc) planDesiredServer(ctx, doc, current);
     const gone = doc ? retire : [...retire, ...(current ? [{ server: current, why: 'no longer in the manifests' }] : [])];

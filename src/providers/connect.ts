@@ -23,6 +23,9 @@ export const DEFAULT_PROVIDER_SETTINGS: ProviderSettings = {
   cloudflare: { apiTokenEnv: 'CLOUDFLARE_API_TOKEN', baseUrlEnv: 'CLOUDFLARE_BASE_URL', requestsPerFiveMinutes: 1100 },
 };
 
+/** How much faster than the wall the embedded simulator's clock runs (workflows wait on its time). */
+export const EMBEDDED_SIM_SPEED = 600;
+
 export interface Endpoints {
   vultr: { apiKey: string; baseUrl?: string };
   cloudflare: { apiToken: string; baseURL?: string };
@@ -100,7 +103,7 @@ export async function connectProviders(settings: ProviderSettings, env: NodeJS.P
   if (endpoints) return connectEndpoints(endpoints, settings, opts);
   // Loaded only when used: a run against real accounts never loads the simulator.
   const { startSimulator } = await import('../sim/index.ts');
-  const sim = await startSimulator({ speed: 600, ...opts.simulator });
+  const sim = await startSimulator({ speed: EMBEDDED_SIM_SPEED, ...opts.simulator });
   (opts.notice ?? ((l) => process.stderr.write(`${l}\n`)))(
     `notice: ${settings.vultr.apiKeyEnv} and ${settings.cloudflare.apiTokenEnv} are not set; using the embedded simulator at ${sim.url} (nothing real is touched)`,
   );

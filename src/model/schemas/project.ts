@@ -38,6 +38,14 @@ export const projectSchema = kindSchema('Project', 'project.json', 'The project 
       [],
       { description: 'Limits that refuse an unsafe plan unless forced.' },
     ),
+    rebuilds: obj(
+      {
+        maxConcurrent: int('Rebuilds running at once across the whole fleet (scheduled and by hand through the controller).', 1, 1000, 10),
+        maxPerRegion: int('Rebuilds building in one region at once.', 1, 1000, 5),
+      },
+      [],
+      { description: 'Limits on concurrent rebuilds.' },
+    ),
     defaults: obj(
       {
         region: str('Region for servers that name none.', { pattern: '^[a-z0-9-]{2,16}$' }),

@@ -1,0 +1,49 @@
+import { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { destroyServer, type DestroyContext } from '../workflows/destroy.ts';
+import { EXIT } from './exit.ts';
+import { ask } from './prompt.ts';
+import { connectFor, loadOrThrow } from './session.ts';
+import { clockFor, seconds } from './workflow-session.ts';
+
+async function confirm(server: string): Promise<boolean> {
+  return (await ask(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)) === server;
+}
+
+/**
+ * `keelson destroy SERVER`: removes the server's DNS records, runs its destroy hooks (once), deletes
+ * the snapshots keelson made for it and its instances, in that order. Refuses a protected server.
+ * Safe to repeat; a rerun finishes what a crash left. Exit 0 when everything is gone, 1 naming the failed step.
+ */
+export function destroyCommand(): Command {
+  return new Command('destroy')
+    .description("destroy a server: its DNS records, destroy hooks, keelson's snapshots of it, then the instance")
+    .argument('<server>', 'the Server (metadata.name), still in the manifests so its hooks are known')
+    .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .addHelpText('after', '\nRemove the Server from the manifests afterwards. Exit codes: 0 destroyed (or already gone), 1 refused or failed.')
+    .action(async (server: string, opts: { dir: string; yes?: boolean }) => {
+      const { project, manifests } = await loadOrThrow(opts.dir);
+      const doc = manifests.servers.get(server);
+      if (!doc) throw new UsageError(`no Server named ${server} in the manifests (its destroy hooks are read from there)`);
+      if (!opts.yes) {
+        if (!process.stdin.isTTY) throw new UsageError('destroy needs --yes when stdin is not a terminal');
+        if (!(await confirm(server))) throw new UsageError('destroy cancelled');
+      }
+      const conn = await connectFor(project, manifests);
+      try {
+        const ctx: DestroyContext = {
+          providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root,
+          onStep: (e) => {
+            if (e.state === 'done') process.stdout.write(`  ✓ ${e.step.padEnd(10)} (${seconds(e.elapsedMs ?? 0)})  ${e.detail ?? ''}\n`);
+          },
+        };
+        process.stdout.write(`destroying Server/${server}\n`);
+        const r = await destroyServer(ctx, doc);
+        process.stdout.write(`[Server/${server}] destroyed: ${r.instancesDeleted.length} instance(s), ${r.recordsDeleted} record(s), ${r.snapshotsDeleted} snapshot(s), hooks run: ${r.hooksRun.join(', ') || 'none'}\n`);
+        process.exitCode = EXIT.ok;
+      } finally {
+        await conn.close();
+      }
+    });
+}

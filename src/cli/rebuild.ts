@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import type { Manifests, ProjectConfig } from '../model/types.ts';
+import type { Connection } from '../providers/connect.ts';
+import { UsageError } from '../errors.ts';
+import { finishRebuilds } from '../workflows/resume.ts';
+import { rebuildServer, type RebuildResult, type StepEvent } from '../workflows/rebuild.ts';
+import { EXIT } from './exit.ts';
+import { connectFor, loadOrThrow } from './session.ts';
+import { seconds, workflowContext } from './workflow-session.ts';
+
+interface RebuildOptions {
+  dir: string;
+  region?: string;
+  snapshot?: string;
+}
+
+function printStep(e: StepEvent): void {
+  if (e.state === 'start') return;
+  const time = e.elapsedMs === undefined ? '' : ` (${seconds(e.elapsedMs)})`;
+  process.stdout.write(`  ${e.state === 'skipped' ? '-' : '✓'} ${e.step.padEnd(11)}${time}${e.detail ? `  ${e.detail}` : ''}\n`);
+}
+
+function summary(r: RebuildResult): string {
+  if (r.outcome === 'none') return `[Server/${r.server}] no rebuild in progress`;
+  return `[Server/${r.server}] ${r.outcome === 'resumed' ? 'finished the rebuild in progress' : 'rebuilt'}: ${r.oldId} → ${r.newId} in ${r.region} (${r.ipv4})`;
+}
+
+/**
+ * `keelson rebuild SERVER [--region R] [--snapshot NAME]`: rebuilds a server, or finishes the rebuild
+ * of it a crash left in progress. Prints each step with its elapsed time. Exit 0 when rebuilt, 1 with
+ * the reason when a step failed (before the DNS flip the new server is destroyed again).
+ */
+export function rebuildCommand(): Command {
+  return new Command('rebuild')
+    .description('rebuild a server from its snapshot: create → wait installed → move DNS → drain → carry bandwidth → destroy old')
+    .argument('<server>', 'the Server (metadata.name)')
+    .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
+    .option('--region <region>', 'build in this region instead of the next one in the rotation')
+    .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
+    .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 failed (the reason is printed).')
+    .action(async (server: string, opts: RebuildOptions) => {
+      const { project, manifests } = await loadOrThrow(opts.dir);
+      if (!manifests.servers.has(server)) throw new UsageError(`no Server named ${server} in the manifests`);
+      const conn = await connectFor(project, manifests);
+      try {
+        process.stdout.write(`rebuilding Server/${server}\n`);
+        const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: printStep }), server, {
+          ...(opts.region ? { region: opts.region } : {}),
+          ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+        });
+        process.stdout.write(`${summary(r)}\n`);
+        process.exitCode = EXIT.ok;
+      } finally {
+        await conn.close();
+      }
+    });
+}
+
+/** apply's first stage: finish rebuilds left in progress, printing what it did. */
+export async function finishRebuildsFor(project: ProjectConfig, manifests: Manifests, conn: Connection): Promise<void> {
+  const done = await finishRebuilds(workflowContext(project, manifests, conn));
+  for (const r of done) process.stdout.write(`${summary(r)}\n`);
+}

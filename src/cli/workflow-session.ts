@@ -1,0 +1,31 @@
+/**
+ * What the workflow verbs (rebuild, destroy, schedule, status, and apply's rebuild resume) share: a
+ * workflow context on a connection, whose clock follows the embedded simulator's when there is one.
+ */
+import { realClock } from '../apply/types.ts';
+import type { Manifests, ProjectConfig } from '../model/types.ts';
+import { EMBEDDED_SIM_SPEED, type Connection } from '../providers/connect.ts';
+import { scaledClock, type Clock } from '../workflows/clock.ts';
+import type { HealthProbe } from '../workflows/health.ts';
+import type { WorkflowContext } from '../workflows/rebuild.ts';
+import { pollIntervalFor } from './session.ts';
+
+/** The embedded simulator's clock (it runs faster than the wall), or real time. */
+export function clockFor(conn: Connection): Clock {
+  const sim = conn.simulator;
+  return sim ? scaledClock(() => sim.admin.now(), EMBEDDED_SIM_SPEED) : realClock;
+}
+
+/** A workflow context on `conn`; polls every 10 s of the embedded simulator's time, else as apply polls. */
+export function workflowContext(project: ProjectConfig, manifests: Manifests, conn: Connection, extra: Partial<WorkflowContext> = {}): WorkflowContext {
+  const pollInterval = conn.simulator ? 10_000 : pollIntervalFor(conn);
+  // The embedded simulator's servers do not exist: their addresses are never contacted, so health passes.
+  const probe = conn.simulator ? simulatedProbe : undefined;
+  return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), pollInterval, ...(probe && { probe }), ...extra };
+}
+
+const simulatedProbe: HealthProbe = async () => ({ ok: true });
+
+export function seconds(ms: number): string {
+  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+}
