@@ -16,8 +16,3 @@ export function quote(arg: string): string {
 export function join(argv: readonly string[]): string {
   return argv.map(quote).join(' ');
 }
-
-/** Several command lines run in order, stopping at the first failure. */
-export function and(...lines: string[]): string {
-  return lines.join(' && ');
-}

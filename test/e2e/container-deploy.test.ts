@@ -3,9 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
-import { startEnv, type E2eEnv } from './harness/env.ts';
-import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
+import { runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
+import { startContainerEnv, stopContainerEnv, type E2eEnv } from './harness/env.ts';
+import { deploysUnderLoad, startLoad, underLoad } from './harness/load.ts';
 
 const APP = uniqueApp('e2e-web');
 const run = shouldRun();
@@ -21,15 +21,9 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   });
 
   beforeAll(async () => {
-    cleanupApp(APP);
-    env = await startEnv(APP);
-    images = importVersions(env.dir, APP);
+    ({ env, images } = await startContainerEnv(APP));
   });
-  afterAll(() => {
-    cleanupApp(APP);
-    images?.remove();
-    env?.stop();
-  });
+  afterAll(() => stopContainerEnv(APP, env, images));
 
   it('deploys v1 onto an empty host', async () => {
     const s = await env.deploy(doc(), { version: image('v1') });
@@ -70,17 +64,11 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
   it('rollback switches back to the previous image with 0 failed requests', async () => {
     const s1 = await env.deploy(doc(), { version: image('v2') });
     expect(s1.ok).toBe(true);
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
-    const t0 = performance.now();
-    const s = await env.deploy(doc(), { action: 'rollback' });
-    const took = performance.now() - t0;
-    const after = performance.now();
-    await new Promise((r) => setTimeout(r, 200));
-    const stats = await load.stop();
+    const { result: s, tookMs, stats, wrongAfter } = await underLoad(env.nginx.port, 'v1', () => env.deploy(doc(), { action: 'rollback' }));
     expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
     expect(stats.failed).toBe(0);
-    expect(wrongVersions(stats.samples, after, Infinity, 'v1')).toEqual([]);
-    console.log(`rollback took ${Math.round(took)} ms (drain 300 ms included)`);
+    expect(wrongAfter).toEqual([]);
+    console.log(`rollback took ${Math.round(tookMs)} ms (drain 100 ms included)`);
   });
 
   it('reports a failing remote command with its exit code and stderr, and leaves the live version', async () => {

@@ -9,8 +9,8 @@ import { readStatus, renderStatus } from '../../src/deploy/status.ts';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
 import type { DeploymentDoc, NotifierDoc } from '../../src/model/types.ts';
 import { containerSource } from '../helpers/deployment.ts';
-import { cleanupApp, importVersions, runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
-import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
+import { runningContainers, shouldRun, uniqueApp } from './harness/components.ts';
+import { killDeployAt, startContainerEnv, stopContainerEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
 
 const APP = uniqueApp('e2e-safe');
 const run = shouldRun();
@@ -28,15 +28,9 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
   const secretEnv = { ...process.env, KEELSON_E2E_CANARY: CANARY };
 
   beforeAll(async () => {
-    cleanupApp(APP);
-    env = await startEnv(APP);
-    images = importVersions(env.dir, APP);
+    ({ env, images } = await startContainerEnv(APP));
   });
-  afterAll(() => {
-    cleanupApp(APP);
-    images?.remove();
-    env?.stop();
-  });
+  afterAll(() => stopContainerEnv(APP, env, images));
 
   function assertConsistent(expectVersion: string): void {
     const running = runningContainers(APP);

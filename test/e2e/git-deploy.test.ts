@@ -8,7 +8,7 @@ import type { DeploymentDoc } from '../../src/model/types.ts';
 import { gitSource } from '../helpers/deployment.ts';
 import { cleanupApp, freePort, makeGitRepo, shouldRun, uniqueApp } from './harness/components.ts';
 import { killDeployAt, startEnv, waitForLockExpiry, type E2eEnv } from './harness/env.ts';
-import { deploysUnderLoad, startLoad, wrongVersions } from './harness/load.ts';
+import { deploysUnderLoad, startLoad, underLoad } from './harness/load.ts';
 
 const APP = uniqueApp('e2e-slots');
 const run = shouldRun();
@@ -72,14 +72,10 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
 
   it('rollback switches back to the previous slot with 0 failed requests', async () => {
     expect((await env.deploy(doc(), { version: 'v2' })).ok).toBe(true);
-    const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
-    const s = await env.deploy(doc(), { action: 'rollback' });
-    const after = performance.now();
-    await new Promise((r) => setTimeout(r, 200));
-    const stats = await load.stop();
+    const { result: s, stats, wrongAfter } = await underLoad(env.nginx.port, 'v1', () => env.deploy(doc(), { action: 'rollback' }));
     expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
     expect(stats.failed).toBe(0);
-    expect(wrongVersions(stats.samples, after, Infinity, 'v1')).toEqual([]);
+    expect(wrongAfter).toEqual([]);
     expect(served()).toBe('v1');
   });
 

@@ -10,7 +10,7 @@ import { trustHostKey } from '../../../src/deploy/known-hosts.ts';
 import { rollout, type RolloutSummary } from '../../../src/deploy/rollout.ts';
 import type { DeploymentDoc, DeploymentSpec, NotifierDoc } from '../../../src/model/types.ts';
 import { deploymentDoc, sshSettings } from '../../helpers/deployment.ts';
-import { startNginx, startSshd, tempDir, type Nginx, type Sshd } from './components.ts';
+import { cleanupApp, importVersions, startNginx, startSshd, tempDir, type Nginx, type Sshd } from './components.ts';
 
 export interface E2eEnv {
   dir: string;
@@ -86,4 +86,17 @@ export async function waitForLockExpiry(error: Error): Promise<void> {
   const expiresAt = (error as { expiresAt?: Date }).expiresAt;
   if (!(expiresAt instanceof Date)) throw new Error(`not a lock error: ${error.message}`);
   await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now()) + 1100));
+}
+
+/** An environment plus the v1 / v2 / sick images, for the container suites. */
+export async function startContainerEnv(app: string): Promise<{ env: E2eEnv; images: { images: string[]; remove(): void } }> {
+  cleanupApp(app);
+  const env = await startEnv(app);
+  return { env, images: importVersions(env.dir, app) };
+}
+
+export function stopContainerEnv(app: string, env: E2eEnv | undefined, images: { remove(): void } | undefined): void {
+  cleanupApp(app);
+  images?.remove();
+  env?.stop();
 }

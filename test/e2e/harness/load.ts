@@ -116,3 +116,23 @@ export async function deploysUnderLoad(port: number, versions: [string, string],
     checked: stats.samples.filter(inWindows).length,
   };
 }
+
+/**
+ * Runs `act` (a deploy or rollback) under load; returns its result, how long it took, the load's
+ * figures, and the responses started after it returned (within 200 ms) that did not come from `expect`.
+ */
+export async function underLoad<T>(port: number, expect: string, act: () => Promise<T>): Promise<{ result: T; tookMs: number; stats: LoadStats; wrongAfter: Sample[] }> {
+  const load = startLoad({ port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000, pauseMs: 25 });
+  const t0 = performance.now();
+  let result: T;
+  try {
+    result = await act();
+  } catch (err) {
+    await load.stop();
+    throw err;
+  }
+  const after = performance.now();
+  await new Promise((r) => setTimeout(r, 200));
+  const stats = await load.stop();
+  return { result, tookMs: after - t0, stats, wrongAfter: wrongVersions(stats.samples, after, Infinity, expect) };
+}
