@@ -75,7 +75,7 @@ export async function benchDeploy(): Promise<void> {
   console.log('deploy (real sshd, nginx, podman on 127.0.0.1):');
   const missing = missingComponents();
   if (missing.length || process.getuid?.() !== 0) {
-    console.log(`  skipped: needs root and ${missing.join(', ') || 'nothing missing'} (see docs/deploy.md)`);
+    console.log(`  skipped: needs root and ${missing.join(', ') || 'nothing missing'} (see the README, "Deploys")`);
     return;
   }
   await benchKind('container');

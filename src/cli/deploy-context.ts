@@ -2,11 +2,13 @@
  * Loading what the deploy verbs need from a repository: the project, one Deployment (or all), its
  * target hosts and notifiers. Invalid manifests become a ManifestError with every problem listed.
  */
-import { resolveHosts } from '../deploy/targets.ts';
+import { resolveHosts, targetsServers, type AddressOf } from '../deploy/targets.ts';
 import type { HostAddress } from '../deploy/ssh.ts';
 import { ManifestError, UsageError } from '../errors.ts';
 import { loadProject } from '../manifest/load-project.ts';
 import type { DeploymentDoc, Manifests, NotifierDoc, ProjectConfig } from '../model/types.ts';
+import { serverFamily } from '../workflows/family.ts';
+import { connectFor } from './session.ts';
 
 export interface DeployContext {
   project: ProjectConfig;
@@ -28,8 +30,26 @@ export function deploymentNamed(ctx: DeployContext, name: string): DeploymentDoc
   return doc;
 }
 
-export function hostsOf(ctx: DeployContext, doc: DeploymentDoc, only?: string): HostAddress[] {
-  return resolveHosts(doc, ctx.manifests.servers, only);
+/**
+ * The hosts to deploy to. Servers are looked up at the provider (one bulk listing) and reached at
+ * their serving instance's IPv4 address. The embedded simulator's servers have no reachable address,
+ * so deploying to Servers without credentials is refused rather than sending traffic to them.
+ */
+export async function hostsOf(ctx: DeployContext, doc: DeploymentDoc, only?: string): Promise<HostAddress[]> {
+  if (!targetsServers(doc)) return resolveHosts(doc, ctx.manifests.servers, only);
+  const conn = await connectFor(ctx.project, ctx.manifests, { notice: () => undefined });
+  try {
+    if (conn.simulator) {
+      throw new UsageError(
+        `[Deployment/${doc.metadata.name}] targets Servers, whose addresses come from the provider; with no credentials keelson uses its embedded simulator, whose servers cannot be reached. Set ${ctx.project.providers.vultr.apiKeyEnv} and ${ctx.project.providers.cloudflare.apiTokenEnv}, or list the machines under targets.hosts`,
+      );
+    }
+    const live = await conn.providers.compute.listServers();
+    const addressOf: AddressOf = (name) => serverFamily(live, ctx.project.owner, name).current?.ipv4;
+    return resolveHosts(doc, ctx.manifests.servers, only, addressOf);
+  } finally {
+    await conn.close();
+  }
 }
 
 export function notifiersOf(ctx: DeployContext): NotifierDoc[] {

@@ -28,7 +28,7 @@ async function runRollout(action: Action, name: string, opts: DeployOptions): Pr
   if (opts.image && !isContainer) throw new UsageError(`[Deployment/${name}] deploys from git; use --ref, not --image`);
   if (opts.ref && isContainer) throw new UsageError(`[Deployment/${name}] deploys a container image; use --image, not --ref`);
   const summary: RolloutSummary = await rollout({
-    doc, action, version: opts.image ?? opts.ref, hosts: hostsOf(ctx, doc, opts.only), root: ctx.project.root,
+    doc, action, version: opts.image ?? opts.ref, hosts: await hostsOf(ctx, doc, opts.only), root: ctx.project.root,
     notifiers: notifiersOf(ctx),
     report: (p) => process.stderr.write(scrub(`[${p.host}] ${p.step}: ${p.message}\n`)),
   });

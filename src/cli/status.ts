@@ -7,6 +7,8 @@ import { Command, Option } from 'commander';
 import { readStatus, renderStatus } from '../deploy/status.ts';
 import { bandwidthReport, BYTES_PER_GB, type BandwidthRow } from '../workflows/bandwidth.ts';
 import { deploymentNamed, hostsOf, loadContext } from './deploy-context.ts';
+import { UsageError } from '../errors.ts';
+import { scrub } from '../secrets.ts';
 import { EXIT } from './exit.ts';
 import { connectFor } from './session.ts';
 import { clockFor } from './workflow-session.ts';
@@ -45,13 +47,21 @@ Exit codes: 0 everything could be read, 1 a host or provider could not be read o
       let ok = true;
       if (sections.includes('deployments')) {
         const docs = name ? [deploymentNamed(ctx, name)] : [...ctx.manifests.deployments.values()];
-        const all = await Promise.all(docs.map(async (doc) => ({
-          resource: `Deployment/${doc.metadata.name}`,
-          hosts: await readStatus(doc, hostsOf(ctx, doc), { root: ctx.project.root }),
-        })));
-        ok = all.every((d) => d.hosts.every((h) => h.reachable));
+        const all = await Promise.all(docs.map(async (doc) => {
+          const resource = `Deployment/${doc.metadata.name}`;
+          try {
+            return { resource, hosts: await readStatus(doc, await hostsOf(ctx, doc), { root: ctx.project.root }) };
+          } catch (err) {
+            // One deployment whose hosts cannot be resolved must not hide the others (or the bandwidth).
+            if (!(err instanceof UsageError)) throw err;
+            return { resource, hosts: [], error: scrub(err.message) };
+          }
+        }));
+        ok = all.every((d) => !('error' in d) && d.hosts.every((h) => h.reachable));
         out.deployments = all;
-        if (!opts.json) for (const d of all) process.stdout.write(`${renderStatus(d.resource, d.hosts).join('\n')}\n`);
+        if (!opts.json) {
+          for (const d of all) process.stdout.write('error' in d ? `${d.resource}: ${d.error}\n` : `${renderStatus(d.resource, d.hosts).join('\n')}\n`);
+        }
       }
       if (sections.includes('bandwidth') && ctx.manifests.servers.size > 0) {
         const conn = await connectFor(ctx.project, ctx.manifests);
