@@ -14,6 +14,7 @@ import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
 import { finishRebuildsFor } from './rebuild.ts';
 import { runRemovedServerHooks } from './removed-servers.ts';
+import { jsonApplyReporter, jsonEventLog } from './log-events.ts';
 
 interface ApplyOptions {
   dir: string;
@@ -55,7 +56,7 @@ export function applyCommand(): Command {
     .option('--parallelism <n>', 'changes running at once', positiveInt, 4)
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do), 1 refused or failed (every failed change is named).')
-    .action(async (file: string | undefined, opts: ApplyOptions) => {
+    .action(async (file: string | undefined, opts: ApplyOptions, cmd: Command) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project, manifests);
       try {
@@ -83,7 +84,8 @@ export function applyCommand(): Command {
         }
         // Servers that left the manifests take their destroy hooks with them: run them from git history first.
         await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));
-        const reporter = reporterFor(process.stderr);
+        const events = jsonEventLog(cmd);
+        const reporter = events ? jsonApplyReporter(events) : reporterFor(process.stderr);
         let result: ApplyResult;
         try {
           result = await applyPlan(plan, {

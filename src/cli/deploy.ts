@@ -8,6 +8,7 @@ import { UsageError } from '../errors.ts';
 import { scrub } from '../secrets.ts';
 import { deploymentNamed, hostsOf, loadContext, notifiersOf } from './deploy-context.ts';
 import { EXIT } from './exit.ts';
+import { jsonEventLog } from './log-events.ts';
 
 interface DeployOptions {
   dir: string;
@@ -21,7 +22,8 @@ const EXIT_HELP = `
 Exit codes: 0 every host succeeded, 1 a host failed (the rest were left on their version) or the
 manifests are invalid, 64 bad usage.`;
 
-async function runRollout(action: Action, name: string, opts: DeployOptions): Promise<void> {
+async function runRollout(action: Action, name: string, opts: DeployOptions, cmd: Command): Promise<void> {
+  const events = jsonEventLog(cmd);
   const ctx = await loadContext(opts.dir);
   const doc = deploymentNamed(ctx, name);
   const isContainer = 'container' in doc.spec.source;
@@ -30,7 +32,9 @@ async function runRollout(action: Action, name: string, opts: DeployOptions): Pr
   const summary: RolloutSummary = await rollout({
     doc, action, version: opts.image ?? opts.ref, hosts: await hostsOf(ctx, doc, opts.only), root: ctx.project.root,
     notifiers: notifiersOf(ctx),
-    report: (p) => process.stderr.write(scrub(`[${p.host}] ${p.step}: ${p.message}\n`)),
+    report: (p) => (events
+      ? events(`${action}.step`, { deployment: name, host: p.host, step: p.step }, p.message)
+      : process.stderr.write(scrub(`[${p.host}] ${p.step}: ${p.message}\n`))),
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
   else for (const line of renderSummary(summary)) process.stdout.write(`${line}\n`);
@@ -61,7 +65,7 @@ export function deployCommand(): Command {
 Examples:
   keelson deploy api --image ghcr.io/acme/api:1.4.2
   keelson deploy site --ref v2.3.0 --only web-1`)
-    .action((name: string, opts: DeployOptions) => runRollout('deploy', name, opts));
+    .action((name: string, opts: DeployOptions, cmd: Command) => runRollout('deploy', name, opts, cmd));
 }
 
 export function rollbackCommand(): Command {
@@ -75,5 +79,5 @@ export function rollbackCommand(): Command {
 
 Example:
   keelson rollback api`)
-    .action((name: string, opts: DeployOptions) => runRollout('rollback', name, opts));
+    .action((name: string, opts: DeployOptions, cmd: Command) => runRollout('rollback', name, opts, cmd));
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { destroyServer, type DestroyContext } from '../workflows/destroy.ts';
 import { EXIT } from './exit.ts';
+import { jsonEventLog } from './log-events.ts';
 import { ask } from './prompt.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { clockFor, seconds } from './workflow-session.ts';
@@ -22,7 +23,7 @@ export function destroyCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nRemove the Server from the manifests afterwards. Exit codes: 0 destroyed (or already gone), 1 refused or failed.')
-    .action(async (server: string, opts: { dir: string; yes?: boolean }) => {
+    .action(async (server: string, opts: { dir: string; yes?: boolean }, cmd: Command) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const doc = manifests.servers.get(server);
       if (!doc) throw new UsageError(`no Server named ${server} in the manifests (its destroy hooks are read from there)`);
@@ -31,10 +32,12 @@ export function destroyCommand(): Command {
         if (!(await confirm(server))) throw new UsageError('destroy cancelled');
       }
       const conn = await connectFor(project, manifests);
+      const events = jsonEventLog(cmd);
       try {
         const ctx: DestroyContext = {
           providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root,
           onStep: (e) => {
+            events?.('destroy.step', { server, step: e.step, state: e.state, elapsedMs: e.elapsedMs, detail: e.detail }, `[Server/${server}] ${e.step} ${e.state}`);
             if (e.state === 'done') process.stdout.write(`  ✓ ${e.step.padEnd(10)} (${seconds(e.elapsedMs ?? 0)})  ${e.detail ?? ''}\n`);
           },
         };

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import { finishRebuilds } from '../workflows/resume.ts';
 import { rebuildServer, type RebuildResult, type StepEvent } from '../workflows/rebuild.ts';
 import { EXIT } from './exit.ts';
+import { jsonEventLog, type EventLog } from './log-events.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { seconds, workflowContext } from './workflow-session.ts';
 
@@ -12,6 +13,14 @@ interface RebuildOptions {
   dir: string;
   region?: string;
   snapshot?: string;
+}
+
+/** Prints each finished step; with `--log-format json` every step event is also a JSON log line. */
+export function stepPrinter(workflow: 'rebuild' | 'destroy', server: string, events?: EventLog): (e: StepEvent) => void {
+  return (e) => {
+    events?.(`${workflow}.step`, { server, step: e.step, state: e.state, elapsedMs: e.elapsedMs, detail: e.detail }, `[Server/${server}] ${e.step} ${e.state}`);
+    printStep(e);
+  };
 }
 
 function printStep(e: StepEvent): void {
@@ -38,13 +47,13 @@ export function rebuildCommand(): Command {
     .option('--region <region>', 'build in this region instead of the next one in the rotation')
     .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
     .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 failed (the reason is printed).')
-    .action(async (server: string, opts: RebuildOptions) => {
+    .action(async (server: string, opts: RebuildOptions, cmd: Command) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       if (!manifests.servers.has(server)) throw new UsageError(`no Server named ${server} in the manifests`);
       const conn = await connectFor(project, manifests);
       try {
         process.stdout.write(`rebuilding Server/${server}\n`);
-        const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: printStep }), server, {
+        const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: stepPrinter('rebuild', server, jsonEventLog(cmd)) }), server, {
           ...(opts.region ? { region: opts.region } : {}),
           ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
         });
