@@ -11,6 +11,7 @@ import { fingerprintLive } from './fingerprint.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import { linkDependencies, pruneDependencies, sortChanges } from './order.ts';
 import { isAddressChange, planRecords } from './records.ts';
+import { planScope } from './scope.ts';
 import { planServers } from './servers.ts';
 import { planSnapshots } from './snapshots.ts';
 import type { ActionCounts, Change, KindStats, Plan, PlanCounts, PlanOptions } from './types.ts';
@@ -121,6 +122,7 @@ export function planChanges(desired: Manifests, live: LiveState, options: PlanOp
     stats: kindStats(ctx.changes, desired, live, unmanagedIds),
     fingerprints: hashes,
     fingerprintNames: names,
+    scope: planScope(desired, ctx.changes),
   };
   // Detached from the inputs: payloads hold copies of live objects, so editing a plan never edits `live`.
   const plan = structuredClone(content);
