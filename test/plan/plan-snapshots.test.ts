@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatSnapshotDescription } from '../../src/model/ownership.ts';
+import { checkPlan } from '../../src/plan/safety.ts';
 import { live, liveServer, liveSnapshot, manifests, server, snapshot } from './builders.ts';
 import { before, change, plan, runCase, type Case } from './table.ts';
 
@@ -55,6 +57,48 @@ const cases: Case[] = [
 
 describe('planChanges: snapshots', () => {
   for (const c of cases) it(c.name, () => runCase(c));
+});
+
+describe('planChanges: snapshot protect travels in the description marker', () => {
+  const protectedSnap = (id: string, createdAt = '2025-01-01T00:00:00Z') =>
+    liveSnapshot('golden', { id, createdAt, description: formatSnapshotDescription(undefined, { owner: 'acme', name: 'golden' }, { protect: true }) });
+
+  it('a protected snapshot is created with !protect in its marker', () => {
+    const p = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true })] }), live({ servers: [liveServer(builder)] }));
+    expect(change(p, 'Snapshot/golden#create').payload).toMatchObject({ request: { description: expect.stringMatching(/^\[keelson:acme\/golden@\w+!protect\]$/) } });
+  });
+
+  it('turning protect on or off updates the marker of every kept snapshot in place, keeping its text and op', () => {
+    const on = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true, keep: 2 })] }), live({ servers: [liveServer(builder)], snapshots: [
+      liveSnapshot('golden', { id: 's-new', createdAt: '2025-03-01T00:00:00Z' }),
+      liveSnapshot('golden', { id: 's-old', description: 'rebuild [keelson:acme/golden@op-7]' }),
+    ] }));
+    expect(on.changes.map((c) => c.id)).toEqual(['Snapshot/golden@s-new#update', 'Snapshot/golden@s-old#update']);
+    expect(change(on, 'Snapshot/golden@s-new#update').payload).toMatchObject({ snapshotId: 's-new', description: '[keelson:acme/golden!protect]' });
+    expect(change(on, 'Snapshot/golden@s-old#update').payload).toMatchObject({ snapshotId: 's-old', description: 'rebuild [keelson:acme/golden@op-7!protect]' });
+    expect(change(on, 'Snapshot/golden@s-old#update').fields).toEqual([{ field: 'protect', from: false, to: true }]);
+    const off = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(change(off, 'Snapshot/golden#update').payload).toMatchObject({ description: '[keelson:acme/golden]' });
+    const same = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true })] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(same.changes).toEqual([]);
+  });
+
+  it('a snapshot whose manifest is gone stays protected by its marker: safety refuses the delete, even forced', () => {
+    const p = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(change(p, 'Snapshot/golden#delete').protected).toBe(true);
+    const v = checkPlan(p, { force: p.checksum });
+    expect(v.ok).toBe(false);
+    expect(v.refusals.map((r) => r.message)).toEqual([expect.stringMatching(/^Snapshot\/golden is protected: would delete it/)]);
+    const unprotected = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder)], snapshots: [liveSnapshot('golden')] }));
+    expect(change(unprotected, 'Snapshot/golden#delete').protected).toBeUndefined();
+  });
+
+  it('a marker-protected snapshot beyond keep is protected too', () => {
+    const p = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }), live({ servers: [liveServer(builder)], snapshots: [
+      liveSnapshot('golden', { id: 's-new', createdAt: '2025-03-01T00:00:00Z' }), protectedSnap('s-old'),
+    ] }));
+    expect(change(p, 'Snapshot/golden#delete')).toMatchObject({ protected: true, payload: { snapshot: { id: 's-old' } } });
+  });
 });
 
 describe('planChanges: catalog checks', () => {
