@@ -9,6 +9,7 @@ import { checkCatalog } from './catalog-checks.ts';
 import { newContext } from './context.ts';
 import { fingerprintLive } from './fingerprint.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
+import { lastAddressGuards } from './last-address.ts';
 import { linkDependencies, pruneDependencies, sortChanges } from './order.ts';
 import { isAddressChange, planRecords } from './records.ts';
 import { planScope } from './scope.ts';
@@ -32,17 +33,13 @@ export function countChanges(changes: readonly Change[]): PlanCounts {
 
 /** Marks deletes that would leave a name with no A/AAAA record at all (see safety). */
 function guardLastAddresses(changes: Change[], desired: Manifests, live: LiveState): void {
+  const record = (c: Change): { fqdn: string; type: string } => (c.payload as { record: { fqdn: string; type: string } }).record;
   const deletes = changes.filter((c) => c.payload.op === 'record.delete' && isAddressChange(c));
-  const fqdns = new Set(deletes.map((c) => (c.payload as { record: { fqdn: string } }).record.fqdn));
-  for (const fqdn of fqdns) {
-    const isAddr = (t: string): boolean => t === 'A' || t === 'AAAA';
-    const before = live.records.filter((r) => r.fqdn === fqdn && isAddr(r.type)).length;
-    const at = (c: Change): boolean => isAddressChange(c) && (c.payload as { record: { fqdn: string } }).record.fqdn === fqdn;
-    const gone = deletes.filter(at);
-    const added = changes.filter((c) => c.payload.op === 'record.create' && at(c)).length;
-    if (before === 0 || before - gone.length + added > 0) continue;
-    const declared = [...desired.dnsZones.values()].some((z) => z.spec.records.some((r) => isAddr(r.type) && r.fqdn === fqdn));
-    for (const c of gone) c.guard = { fqdn, intent: declared ? 'emptied' : 'removed' };
+  const creates = changes.filter((c) => c.payload.op === 'record.create' && isAddressChange(c));
+  const guards = lastAddressGuards(live.records, deletes.map(record), creates.map(record), desired);
+  for (const c of deletes) {
+    const g = guards.get(record(c).fqdn);
+    if (g) c.guard = { ...g };
   }
 }
 

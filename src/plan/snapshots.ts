@@ -7,6 +7,7 @@
  */
 import { formatSnapshotDescription, parseSnapshotDescription } from '../model/ownership.ts';
 import type { LiveSnapshot } from '../model/live.ts';
+import type { Manifests } from '../model/types.ts';
 import { addProblem, formatSource, groupOwned, type PlanContext } from './context.ts';
 import { shortHash } from './hash.ts';
 import type { Change, FieldChange } from './types.ts';
@@ -24,12 +25,18 @@ export function planSnapshots(ctx: PlanContext): void {
   const present = ctx.live.snapshots.filter((s) => s.status !== 'deleted');
   const byName = groupOwned(ctx, 'Snapshot', present, (s) => s.ownership ?? parseSnapshotDescription(s.description).ownership, (s) => s.description || s.id);
   const names = [...new Set([...ctx.desired.snapshots.keys(), ...byName.keys()])].sort();
+  const inUse = snapshotsInUse(ctx.desired);
   for (const name of names) {
     const doc = ctx.desired.snapshots.get(name);
     // Newest first: the newest complete snapshot is the one servers are built from.
     const live = (byName.get(name) ?? []).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
     const source = formatSource(doc?.source);
     if (!doc) {
+      const users = inUse.get(name);
+      if (users) {
+        ctx.warnings.push(`[Snapshot/${name}] no Snapshot manifest declares it, but ${users.map((u) => `Server/${u}`).join(', ')} still build${users.length > 1 ? '' : 's'} from it: kept`);
+        continue;
+      }
       for (const s of live) ctx.changes.push(deleteChange(name, s, 'no longer in the manifests', live.length > 1, markedProtected(s)));
       continue;
     }
@@ -66,6 +73,24 @@ export function planSnapshots(ctx: PlanContext): void {
     }
     for (const s of extra) ctx.changes.push(deleteChange(name, s, `is beyond keep: ${doc.spec.keep}`, extra.length > 1, protect || markedProtected(s), source));
   }
+}
+
+/**
+ * Snapshot names the declared Servers build from (`image.snapshot`, `rebuild.snapshot`), each with
+ * the servers using it; `except` leaves one server out (the one being destroyed). Pure.
+ */
+export function snapshotsInUse(manifests: Manifests, except?: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const use = (snap: string, server: string): void => {
+    const users = out.get(snap) ?? [];
+    if (!users.includes(server)) out.set(snap, [...users, server]);
+  };
+  for (const s of manifests.servers.values()) {
+    if (s.metadata.name === except) continue;
+    if ('snapshot' in s.spec.image) use(s.spec.image.snapshot, s.metadata.name);
+    if (s.spec.rebuild?.snapshot) use(s.spec.rebuild.snapshot, s.metadata.name);
+  }
+  return out;
 }
 
 /** Whether a live snapshot's marker says it is protected. */

@@ -139,3 +139,24 @@ describe('planChanges: ordering and purity', () => {
     expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('planChanges: snapshots of a Server removed from the manifests', () => {
+  const vpn0 = server('vpn-0');
+  const fresh = liveSnapshot('vpn-0', { id: 's-fresh', description: 'rebuild of vpn-0 [keelson:acme/vpn-0@rb-1]' });
+
+  it('the snapshots keelson made for it (marker name = the server) are deleted with it, as keelson destroy does', () => {
+    const p = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder), liveServer(vpn0)], snapshots: [fresh] }));
+    expect(p.changes.map((c) => c.id).sort()).toEqual(['Server/vpn-0#delete', 'Snapshot/vpn-0#delete']);
+    expect(change(p, 'Snapshot/vpn-0#delete').payload).toMatchObject({ snapshot: { id: 's-fresh' } });
+  });
+
+  it('a snapshot another server still builds from is kept, with a warning', () => {
+    const clone = server('clone', { image: { snapshot: 'vpn-0' } });
+    const p = plan(manifests({ servers: [builder, clone] }), live({ servers: [liveServer(builder), liveServer(vpn0), liveServer(clone)], snapshots: [fresh] }));
+    expect(p.changes.map((c) => c.id)).toEqual(['Server/vpn-0#delete']);
+    expect(p.warnings).toContain('[Snapshot/vpn-0] no Snapshot manifest declares it, but Server/clone still builds from it: kept');
+    const policy = server('next', { rebuild: { timezone: 'UTC', jitter: 0, rotateRegions: false, regions: [], freshSnapshot: false, installTimeout: 3_600_000, snapshot: 'vpn-0' } });
+    const q = plan(manifests({ servers: [builder, policy] }), live({ servers: [liveServer(builder), liveServer(vpn0), liveServer(policy)], snapshots: [fresh] }));
+    expect(q.changes.map((c) => c.id)).not.toContain('Snapshot/vpn-0#delete');
+  });
+});
