@@ -13,7 +13,8 @@ async function confirm(server: string): Promise<boolean> {
 
 /**
  * `keelson destroy SERVER`: removes the server's DNS records, runs its destroy hooks (once), deletes
- * the snapshots keelson made for it and its instances, in that order. Refuses a protected server.
+ * the snapshots keelson made for it and its instances, in that order. Refuses a protected server (or
+ * snapshot), and, without `--force`, deleting the last address record of a name still declared.
  * Safe to repeat; a rerun finishes what a crash left. Exit 0 when everything is gone, 1 naming the failed step.
  */
 export function destroyCommand(): Command {
@@ -22,8 +23,9 @@ export function destroyCommand(): Command {
     .argument('<server>', 'the Server (metadata.name), still in the manifests so its hooks are known')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--force', 'delete the last A/AAAA record of a name the manifests still declare (never overrides protect)')
     .addHelpText('after', '\nRemove the Server from the manifests afterwards. Exit codes: 0 destroyed (or already gone), 1 refused or failed.')
-    .action(async (server: string, opts: { dir: string; yes?: boolean }, cmd: Command) => {
+    .action(async (server: string, opts: { dir: string; yes?: boolean; force?: boolean }, cmd: Command) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const doc = manifests.servers.get(server);
       if (!doc) throw new UsageError(`no Server named ${server} in the manifests (its destroy hooks are read from there)`);
@@ -35,7 +37,7 @@ export function destroyCommand(): Command {
       const events = jsonEventLog(cmd);
       try {
         const ctx: DestroyContext = {
-          providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root,
+          providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root, force: opts.force === true,
           onStep: (e) => {
             events?.('destroy.step', { server, step: e.step, state: e.state, elapsedMs: e.elapsedMs, detail: e.detail }, `[Server/${server}] ${e.step} ${e.state}`);
             if (e.state === 'done') process.stdout.write(`  ✓ ${e.step.padEnd(10)} (${seconds(e.elapsedMs ?? 0)})  ${e.detail ?? ''}\n`);

@@ -7,7 +7,8 @@
  * - Vultr instances: tags `keelson:owner=<owner>`, `keelson:name=<name>`, `keelson:op=<op>`,
  *   `keelson:spec=<createHash>`, `keelson:successor-of=<id>`, `keelson:protect=true`.
  * - Vultr snapshots (no tags): a suffix on `description`: `<user text> [keelson:<owner>/<name>]`
- *   (or `[keelson:<owner>/<name>@<op>]`).
+ *   (or `[keelson:<owner>/<name>@<op>]`), with `!protect` before the `]` for a protected snapshot
+ *   (`[keelson:<owner>/<name>@<op>!protect]`). Markers without the flag parse as before.
  * - Cloudflare records: a suffix on `comment`: `<user comment> [k:<owner>/<name>]`, falling back to
  *   `[k:<owner>]` when the name does not fit the plan's comment limit (Free: 100 characters, with a
  *   user comment of up to 60). Paid zones also get tags `keelson-owner:<owner>`, `keelson-name:<name>`.
@@ -93,25 +94,31 @@ export function parseServerTags(tags: readonly string[]): { marks?: ServerMarks;
   return { marks, userTags: sorted };
 }
 
-const SNAPSHOT_MARK = new RegExp(`(?:^| )\\[keelson:(${ID})/(${ID})(?:@(${OP}))?\\]$`);
+const SNAPSHOT_MARK = new RegExp(`(?:^| )\\[keelson:(${ID})/(${ID})(?:@(${OP}))?(!protect)?\\]$`);
 
-/** A snapshot description with keelson's marker appended. */
-export function formatSnapshotDescription(userText: string | undefined, o: Ownership): string {
+/**
+ * A snapshot description with keelson's marker appended; `protect` adds the `!protect` flag, which
+ * keeps the snapshot protected once its manifest is gone (snapshots have no tags to carry it).
+ */
+export function formatSnapshotDescription(userText: string | undefined, o: Ownership, marks: { protect?: boolean } = {}): string {
   checkId('owner', o.owner);
   checkId('name', o.name);
   checkOp(o.op);
-  const mark = `[keelson:${o.owner}/${o.name}${o.op ? `@${o.op}` : ''}]`;
+  const mark = `[keelson:${o.owner}/${o.name}${o.op ? `@${o.op}` : ''}${marks.protect ? '!protect' : ''}]`;
   const text = (userText ?? '').trim();
   return text ? `${text} ${mark}` : mark;
 }
 
-/** Splits a snapshot description into the user's text and keelson's marker (when there is one). */
-export function parseSnapshotDescription(description: string): { text: string; ownership?: Ownership } {
+/**
+ * Splits a snapshot description into the user's text and keelson's marker (when there is one);
+ * `protect: true` only when the marker carries the flag.
+ */
+export function parseSnapshotDescription(description: string): { text: string; ownership?: Ownership; protect?: true } {
   const m = SNAPSHOT_MARK.exec(description);
   if (!m) return { text: description };
   const ownership: Ownership = { owner: m[1]!, name: m[2]! };
   if (m[3]) ownership.op = m[3];
-  return { text: description.slice(0, m.index).trim(), ownership };
+  return { text: description.slice(0, m.index).trim(), ownership, ...(m[4] ? { protect: true as const } : {}) };
 }
 
 const RECORD_MARK = new RegExp(`(?:^| )\\[k:(${ID})(?:/(${ID}))?\\]$`);

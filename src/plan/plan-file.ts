@@ -9,8 +9,9 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { basename, dirname, join } from 'node:path';
 import { KeelsonError } from '../errors.ts';
 import type { LiveState } from '../model/live.ts';
-import { fingerprintLive } from './fingerprint.ts';
+import { fingerprintLive, liveObjects } from './fingerprint.ts';
 import { planChecksum } from './plan.ts';
+import { appearedInScope } from './scope.ts';
 import type { Plan } from './types.ts';
 
 /** A saved plan cannot be used: unreadable, another format version, tampered with, or stale. */
@@ -61,8 +62,10 @@ export interface StaleItem {
 }
 
 /**
- * What moved since the plan was made: live objects it read that changed or are gone, and objects
- * that appeared. An empty list means the plan may be applied as saved.
+ * What moved since the plan was made: live objects it read that changed or are gone, and new
+ * objects inside the plan's scope (see `appearedInScope`: this owner's marker, a managed zone, a
+ * record at a name and type the plan touches). New objects outside it are not the plan's business.
+ * An empty list means the plan may be applied as saved.
  */
 export function checkStaleness(plan: Plan, fresh: LiveState): StaleItem[] {
   const now = fingerprintLive(fresh);
@@ -72,8 +75,8 @@ export function checkStaleness(plan: Plan, fresh: LiveState): StaleItem[] {
     if (h === undefined) out.push({ id, name: plan.fingerprintNames[id] ?? id, what: 'gone' });
     else if (h !== hash) out.push({ id, name: now.names[id] ?? id, what: 'changed' });
   }
-  for (const id of Object.keys(now.hashes)) {
-    if (!(id in plan.fingerprints)) out.push({ id, name: now.names[id] ?? id, what: 'appeared' });
+  for (const [id, object] of liveObjects(fresh)) {
+    if (!(id in plan.fingerprints) && appearedInScope(plan, fresh, object)) out.push({ id, name: now.names[id] ?? id, what: 'appeared' });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

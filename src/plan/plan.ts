@@ -9,8 +9,10 @@ import { checkCatalog } from './catalog-checks.ts';
 import { newContext } from './context.ts';
 import { fingerprintLive } from './fingerprint.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
+import { lastAddressGuards } from './last-address.ts';
 import { linkDependencies, pruneDependencies, sortChanges } from './order.ts';
 import { isAddressChange, planRecords } from './records.ts';
+import { planScope } from './scope.ts';
 import { planServers } from './servers.ts';
 import { planSnapshots } from './snapshots.ts';
 import type { ActionCounts, Change, KindStats, Plan, PlanCounts, PlanOptions } from './types.ts';
@@ -31,17 +33,13 @@ export function countChanges(changes: readonly Change[]): PlanCounts {
 
 /** Marks deletes that would leave a name with no A/AAAA record at all (see safety). */
 function guardLastAddresses(changes: Change[], desired: Manifests, live: LiveState): void {
+  const record = (c: Change): { fqdn: string; type: string } => (c.payload as { record: { fqdn: string; type: string } }).record;
   const deletes = changes.filter((c) => c.payload.op === 'record.delete' && isAddressChange(c));
-  const fqdns = new Set(deletes.map((c) => (c.payload as { record: { fqdn: string } }).record.fqdn));
-  for (const fqdn of fqdns) {
-    const isAddr = (t: string): boolean => t === 'A' || t === 'AAAA';
-    const before = live.records.filter((r) => r.fqdn === fqdn && isAddr(r.type)).length;
-    const at = (c: Change): boolean => isAddressChange(c) && (c.payload as { record: { fqdn: string } }).record.fqdn === fqdn;
-    const gone = deletes.filter(at);
-    const added = changes.filter((c) => c.payload.op === 'record.create' && at(c)).length;
-    if (before === 0 || before - gone.length + added > 0) continue;
-    const declared = [...desired.dnsZones.values()].some((z) => z.spec.records.some((r) => isAddr(r.type) && r.fqdn === fqdn));
-    for (const c of gone) c.guard = { fqdn, intent: declared ? 'emptied' : 'removed' };
+  const creates = changes.filter((c) => c.payload.op === 'record.create' && isAddressChange(c));
+  const guards = lastAddressGuards(live.records, deletes.map(record), creates.map(record), desired);
+  for (const c of deletes) {
+    const g = guards.get(record(c).fqdn);
+    if (g) c.guard = { ...g };
   }
 }
 
@@ -121,6 +119,7 @@ export function planChanges(desired: Manifests, live: LiveState, options: PlanOp
     stats: kindStats(ctx.changes, desired, live, unmanagedIds),
     fingerprints: hashes,
     fingerprintNames: names,
+    scope: planScope(desired, ctx.changes),
   };
   // Detached from the inputs: payloads hold copies of live objects, so editing a plan never edits `live`.
   const plan = structuredClone(content);

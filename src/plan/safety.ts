@@ -12,7 +12,7 @@
  * carries over to another.
  */
 import { UnsafePlanError } from '../errors.ts';
-import type { ChangeAction, ChangeKind, Plan } from './types.ts';
+import type { ChangeAction, ChangeKind, LastAddressGuard, Plan } from './types.ts';
 
 export type SafetyRule = 'problems' | 'protected' | 'threshold' | 'empty-desired' | 'last-address' | 'force-mismatch';
 
@@ -72,10 +72,25 @@ export function findRefusals(plan: Plan): Refusal[] {
   for (const c of plan.changes) {
     if (!c.guard) continue;
     out.push(c.guard.intent === 'removed'
-      ? { rule: 'last-address', overridable: true, message: `would delete the last address record of ${c.guard.fqdn} (${c.name}); its record set was removed from the manifests` }
-      : { rule: 'last-address', overridable: false, message: `would delete the last address record of ${c.guard.fqdn} (${c.name}) although the manifests still declare it: its targets resolve to nothing` });
+      ? lastAddressRefusal(c.guard, [c.name], true)
+      : lastAddressRefusal(c.guard, [c.name], false, 'its targets resolve to nothing'));
   }
   return out;
+}
+
+/**
+ * The refusal for deleting the last A/AAAA record(s) of a name, naming them. Whether it may be
+ * overridden is the caller's rule: a plan never lets an `emptied` name through, `keelson destroy
+ * --force` does (the server's removal is the intent).
+ */
+export function lastAddressRefusal(guard: LastAddressGuard, records: readonly string[], overridable: boolean, why?: string): Refusal {
+  const what = `would delete the last address record${records.length > 1 ? 's' : ''} of ${guard.fqdn} (${records.join(', ')})`;
+  return {
+    rule: 'last-address', overridable,
+    message: guard.intent === 'removed'
+      ? `${what}; its record set was removed from the manifests`
+      : `${what} although the manifests still declare it${why ? `: ${why}` : ''}`,
+  };
 }
 
 /** Judges a plan. Pure; safe to call any number of times. */

@@ -178,7 +178,17 @@ export interface Plan {
   fingerprints: Record<string, string>;
   /** Fingerprint id → a readable name, for staleness messages. */
   fingerprintNames: Record<string, string>;
+  /** What a new live object must sit at to make a saved plan stale (absent in plans saved before it existed). */
+  scope?: PlanScope;
   checksum: string;
+}
+
+/** The zones and record sets a plan depends on besides its owner's marked objects (see `src/plan/scope.ts`). */
+export interface PlanScope {
+  /** Zone names, lowercase: the manifests' zones and those the plan changes records in. */
+  zones: string[];
+  /** `fqdn TYPE` of every record set declared or changed; an address name lists both A and AAAA. */
+  records: string[];
 }
 
 /** A `Problem` (see src/errors.ts) as plain data. */

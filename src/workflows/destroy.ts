@@ -5,8 +5,11 @@
  * chosen so that a rerun after a crash at any point finishes the job and never runs a hook twice
  * (hooks are at least once only across a crash inside the hook itself).
  */
-import type { LiveServer } from '../model/live.ts';
-import { isOwnedBy, parseServerTags } from '../model/ownership.ts';
+import type { LiveRecord, LiveServer, LiveSnapshot } from '../model/live.ts';
+import { isOwnedBy, parseServerTags, parseSnapshotDescription } from '../model/ownership.ts';
+import { lastAddressGuards } from '../plan/last-address.ts';
+import { lastAddressRefusal } from '../plan/safety.ts';
+import { snapshotsInUse } from '../plan/snapshots.ts';
 import type { ServerDoc } from '../model/types.ts';
 import { WorkflowError } from '../errors.ts';
 import type { Providers } from '../providers/types.ts';
@@ -29,6 +32,8 @@ export interface DestroyContext {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   runHook?: HookRunner;
+  /** Delete the last A/AAAA record of a name the manifests still declare (`--force`); never overrides `protect`. */
+  force?: boolean;
   onStep?: (e: { server: string; step: DestroyStep; state: 'start' | 'done'; elapsedMs?: number; detail?: string }) => void;
 }
 
@@ -42,8 +47,11 @@ export interface DestroyResult {
 }
 
 /**
- * Destroys a logical server and everything keelson made for it. Refuses a protected server (manifest
- * `protect` or the live protect tag). `doc` may come from an earlier revision of the manifests when the
+ * Destroys a logical server and everything keelson made for it. Refuses, before writing anything, a
+ * protected server (manifest `protect` or the live protect tag) or a snapshot it would delete whose
+ * marker says protected — never overridable — and, unless `ctx.force`, deleting the last A/AAAA
+ * record of a name the manifests still declare (other than through this server's own `dns` entries),
+ * by the plan's last-address rule. `doc` may come from an earlier revision of the manifests when the
  * Server was removed from them (its hooks and DNS names are read from it). Safe to repeat.
  */
 export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promise<DestroyResult> {
@@ -64,13 +72,24 @@ export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promis
   if (doc.spec.protect || instances.some((s) => parseServerTags(s.tags).marks?.protect)) {
     throw new WorkflowError(resource, 'destroy', 'the server is protected (protect: true); remove the protection first');
   }
+  const inUse = snapshotsInUse(ctx.manifests, name);
+  const snapshotsOf = (all: LiveSnapshot[]): LiveSnapshot[] => all.filter((s) => isOwnedBy(s.ownership, ctx.owner) && s.ownership.name === name && !inUse.has(name));
+  const guardedSnapshots = snapshotsOf(await compute.listSnapshots()).filter((s) => parseSnapshotDescription(s.description).protect);
+  if (guardedSnapshots.length) {
+    throw new WorkflowError(resource, 'destroy', `snapshot(s) ${guardedSnapshots.map((s) => s.id).join(', ')} of the server are protected (!protect in their marker); remove the protection first`);
+  }
+
+  // Owned address records pointing at the server, by content: the marker names the DNSZone, not the server.
+  const ips = new Set(instances.flatMap((s) => [s.ipv4, s.ipv6].filter((x): x is string => x !== undefined)));
+  const zones = (await readZones(dns, new Set([...recordsFollowing(ctx.manifests, doc).zones, ...zoneNamesOf(doc, ctx.manifests)])))
+    .map(({ zone, records }) => ({ zone, records, doomed: records.filter((r) => isOwnedBy(r.ownership, ctx.owner) && (r.type === 'A' || r.type === 'AAAA') && ips.has(r.content)) }));
+  const refusals = lastAddressRefusals(zones.flatMap((z) => z.records), zones.flatMap((z) => z.doomed), ctx.manifests, name);
+  if (refusals.length && !ctx.force) {
+    throw new WorkflowError(resource, 'destroy', `${refusals.join('; ')} (override: --force)`);
+  }
 
   await step('dns', async () => {
-    const ips = new Set(instances.flatMap((s) => [s.ipv4, s.ipv6].filter((x): x is string => x !== undefined)));
-    const zones = await readZones(dns, new Set([...recordsFollowing(ctx.manifests, doc).zones, ...zoneNamesOf(doc, ctx.manifests)]));
-    for (const { zone, records } of zones) {
-      // Owned address records pointing at the server, by content: the marker names the DNSZone, not the server.
-      const doomed = records.filter((r) => isOwnedBy(r.ownership, ctx.owner) && (r.type === 'A' || r.type === 'AAAA') && ips.has(r.content));
+    for (const { zone, doomed } of zones) {
       if (doomed.length === 0) continue;
       await dns.applyRecordChanges(zone, { deletes: doomed.map((r) => r.id), updates: [], creates: [] });
       result.recordsDeleted += doomed.length;
@@ -88,8 +107,7 @@ export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promis
   });
 
   await step('snapshots', async () => {
-    const inUse = imagesInUse(ctx.manifests, name);
-    const mine = (await compute.listSnapshots()).filter((s) => isOwnedBy(s.ownership, ctx.owner) && s.ownership.name === name && !inUse.has(name));
+    const mine = snapshotsOf(await compute.listSnapshots());
     for (const s of mine) await compute.deleteSnapshot(s.id);
     result.snapshotsDeleted = mine.length;
     return `${mine.length} snapshot(s)`;
@@ -108,23 +126,25 @@ export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promis
   return result;
 }
 
+/**
+ * The plan's last-address rule applied to the records a destroy deletes: names left without any
+ * A/AAAA record that the manifests still declare, besides through the destroyed server's own `dns`
+ * entries (those leave with it). Names whose record sets were removed from the manifests may go.
+ */
+function lastAddressRefusals(live: LiveRecord[], doomed: LiveRecord[], manifests: Manifests, server: string): string[] {
+  const guards = lastAddressGuards(live, doomed, [], manifests, (r) => r.declaredBy.kind === 'Server' && r.declaredBy.name === server);
+  return [...guards.values()].filter((g) => g.intent === 'emptied').map((g) => {
+    const records = doomed.filter((r) => r.fqdn === g.fqdn).map((r) => `${r.fqdn} ${r.type} ${r.content}`);
+    return lastAddressRefusal(g, records, true).message;
+  });
+}
+
 /** The zones the server's own `dns` entries name (by DNSZone metadata.name → zone). */
 function zoneNamesOf(doc: ServerDoc, manifests: Manifests): string[] {
   return doc.spec.dns.flatMap((d) => {
     const z = manifests.dnsZones.get(d.zone);
     return z ? [z.spec.zone] : [];
   });
-}
-
-/** Snapshot names other servers still build from: never deleted with this one. */
-function imagesInUse(manifests: Manifests, except: string): Set<string> {
-  const out = new Set<string>();
-  for (const s of manifests.servers.values()) {
-    if (s.metadata.name === except) continue;
-    if ('snapshot' in s.spec.image) out.add(s.spec.image.snapshot);
-    if (s.spec.rebuild?.snapshot) out.add(s.spec.rebuild.snapshot);
-  }
-  return out;
 }
 
 /**

@@ -138,6 +138,23 @@ describe('keelson rebuild / status / schedule / destroy', () => {
     expect(bodies).toHaveLength(1);
   });
 
+  it('destroy refuses to empty a name the manifests still declare, naming the record; --force lets it through', async () => {
+    const dir = await project();
+    const file = join(dir, 'manifests', 'all.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('spec: { zone: example.com }', 'spec: { zone: example.com, records: [{ name: www, type: A, servers: [box-0] }] }'));
+    expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
+    const www = () => sim.admin.dump().cloudflare.records.filter((r) => r.name === 'www.example.com');
+    const ip = www()[0]!.content;
+    const refused = await runCli(['destroy', 'box-0', '--dir', dir, '--yes'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`would delete the last address record of www.example.com (www.example.com A ${ip}) although the manifests still declare it (override: --force)`);
+    expect(www()).toHaveLength(1);
+    expect(bodies).toEqual([]);
+    const forced = await runCli(['destroy', 'box-0', '--dir', dir, '--yes', '--force'], env);
+    expect(forced.code, forced.stdout + forced.stderr).toBe(0);
+    expect(www()).toEqual([]);
+  });
+
   it('a rebuild of a server with no instance fails with the reason; an unknown server is a usage error', async () => {
     const dir = await project();
     const r = await runCli(['rebuild', 'box-0', '--dir', dir], env);

@@ -59,16 +59,21 @@ describe('keelson plan / apply', () => {
     const dir = await writeProject(fleet(1));
     const file = join(dir, 'plan.json');
     expect((await runCli(['plan', '--out', file, '--dir', dir], env)).code).toBe(2);
-    // Something changes at the provider between plan and apply.
+    // Someone adds a record at the name the plan creates, between plan and apply.
     const conn = connectEndpoints(simulatorEndpoints(sim));
-    const zone = (await conn.providers.dns.listZones()).find((z) => z.name === 'example.com')!;
-    await conn.providers.dns.applyRecordChanges(zone, { deletes: [], updates: [], creates: [{ fqdn: 'intruder.example.com', type: 'TXT', content: 'hi', ttl: 'auto', proxied: false }] });
+    const zones = await conn.providers.dns.listZones();
+    const zone = zones.find((z) => z.name === 'example.com')!;
+    await conn.providers.dns.applyRecordChanges(zone, { deletes: [], updates: [], creates: [{ fqdn: 'www.example.com', type: 'A', content: '192.0.2.200', ttl: 'auto', proxied: false }] });
     const before = writeCalls(sim);
     const stale = await runCli(['apply', file, '--dir', dir], env);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/stale.*intruder\.example\.com/);
+    expect(stale.stderr).toMatch(/stale.*www\.example\.com A 192\.0\.2\.200 \[DNSRecord:[^\]]+\] appeared/);
     expect(writeCalls(sim)).toBe(before);
     expect((await runCli(['plan', '--out', file, '--dir', dir], env)).code).toBe(2);
+    // Unrelated new objects (another name in the zone, another zone) leave the saved plan applicable.
+    await conn.providers.dns.applyRecordChanges(zone, { deletes: [], updates: [], creates: [{ fqdn: 'intruder.example.com', type: 'TXT', content: 'hi', ttl: 'auto', proxied: false }] });
+    const other = zones.find((z) => z.name === 'example.net')!;
+    await conn.providers.dns.applyRecordChanges(other, { deletes: [], updates: [], creates: [{ fqdn: 'www.example.net', type: 'A', content: '192.0.2.201', ttl: 'auto', proxied: false }] });
     expect((await runCli(['apply', file, '--dir', dir], env)).code).toBe(0);
   });
 

@@ -44,6 +44,19 @@ describe('snapshot description marker', () => {
     expect(parseSnapshotDescription(formatSnapshotDescription(undefined, { owner: 'acme', name: 'g' }))).toEqual({ text: '', ownership: { owner: 'acme', name: 'g' } });
   });
 
+  it('carries protect as a !protect flag inside the marker; markers without it parse as before', () => {
+    const d = formatSnapshotDescription('golden image', { owner: 'acme', name: 'golden', op: 'x1' }, { protect: true });
+    expect(d).toBe('golden image [keelson:acme/golden@x1!protect]');
+    expect(parseSnapshotDescription(d)).toEqual({ text: 'golden image', ownership: { owner: 'acme', name: 'golden', op: 'x1' }, protect: true });
+    expect(formatSnapshotDescription(undefined, { owner: 'acme', name: 'g' }, { protect: true })).toBe('[keelson:acme/g!protect]');
+    expect(parseSnapshotDescription('[keelson:acme/g!protect]')).toEqual({ text: '', ownership: { owner: 'acme', name: 'g' }, protect: true });
+    expect(formatSnapshotDescription('x', { owner: 'acme', name: 'g' }, { protect: false })).toBe('x [keelson:acme/g]');
+    expect(parseSnapshotDescription('old [keelson:acme/g@op-1]')).toEqual({ text: 'old', ownership: { owner: 'acme', name: 'g', op: 'op-1' } });
+    for (const d of ['[keelson:acme/g!protected]', '[keelson:acme/g!]', '[keelson:acme/g!protect@op]', '[keelson:acme/g] !protect']) {
+      expect(parseSnapshotDescription(d).protect).toBeUndefined();
+    }
+  });
+
   it('someone else\'s description is never parsed as a marker', () => {
     for (const d of ['[keelson:acme/golden] old note', 'my snapshot', 'x[keelson:acme/golden]', '[keelson:ACME/golden]', '[keelson:acme]']) {
       expect(parseSnapshotDescription(d).ownership).toBeUndefined();

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatSnapshotDescription } from '../../src/model/ownership.ts';
+import { checkPlan } from '../../src/plan/safety.ts';
 import { live, liveServer, liveSnapshot, manifests, server, snapshot } from './builders.ts';
 import { before, change, plan, runCase, type Case } from './table.ts';
 
@@ -57,6 +59,48 @@ describe('planChanges: snapshots', () => {
   for (const c of cases) it(c.name, () => runCase(c));
 });
 
+describe('planChanges: snapshot protect travels in the description marker', () => {
+  const protectedSnap = (id: string, createdAt = '2025-01-01T00:00:00Z') =>
+    liveSnapshot('golden', { id, createdAt, description: formatSnapshotDescription(undefined, { owner: 'acme', name: 'golden' }, { protect: true }) });
+
+  it('a protected snapshot is created with !protect in its marker', () => {
+    const p = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true })] }), live({ servers: [liveServer(builder)] }));
+    expect(change(p, 'Snapshot/golden#create').payload).toMatchObject({ request: { description: expect.stringMatching(/^\[keelson:acme\/golden@\w+!protect\]$/) } });
+  });
+
+  it('turning protect on or off updates the marker of every kept snapshot in place, keeping its text and op', () => {
+    const on = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true, keep: 2 })] }), live({ servers: [liveServer(builder)], snapshots: [
+      liveSnapshot('golden', { id: 's-new', createdAt: '2025-03-01T00:00:00Z' }),
+      liveSnapshot('golden', { id: 's-old', description: 'rebuild [keelson:acme/golden@op-7]' }),
+    ] }));
+    expect(on.changes.map((c) => c.id)).toEqual(['Snapshot/golden@s-new#update', 'Snapshot/golden@s-old#update']);
+    expect(change(on, 'Snapshot/golden@s-new#update').payload).toMatchObject({ snapshotId: 's-new', description: '[keelson:acme/golden!protect]' });
+    expect(change(on, 'Snapshot/golden@s-old#update').payload).toMatchObject({ snapshotId: 's-old', description: 'rebuild [keelson:acme/golden@op-7!protect]' });
+    expect(change(on, 'Snapshot/golden@s-old#update').fields).toEqual([{ field: 'protect', from: false, to: true }]);
+    const off = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(change(off, 'Snapshot/golden#update').payload).toMatchObject({ description: '[keelson:acme/golden]' });
+    const same = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder', { protect: true })] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(same.changes).toEqual([]);
+  });
+
+  it('a snapshot whose manifest is gone stays protected by its marker: safety refuses the delete, even forced', () => {
+    const p = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder)], snapshots: [protectedSnap('s-1')] }));
+    expect(change(p, 'Snapshot/golden#delete').protected).toBe(true);
+    const v = checkPlan(p, { force: p.checksum });
+    expect(v.ok).toBe(false);
+    expect(v.refusals.map((r) => r.message)).toEqual([expect.stringMatching(/^Snapshot\/golden is protected: would delete it/)]);
+    const unprotected = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder)], snapshots: [liveSnapshot('golden')] }));
+    expect(change(unprotected, 'Snapshot/golden#delete').protected).toBeUndefined();
+  });
+
+  it('a marker-protected snapshot beyond keep is protected too', () => {
+    const p = plan(manifests({ servers: [builder], snapshots: [snapshot('golden', 'builder')] }), live({ servers: [liveServer(builder)], snapshots: [
+      liveSnapshot('golden', { id: 's-new', createdAt: '2025-03-01T00:00:00Z' }), protectedSnap('s-old'),
+    ] }));
+    expect(change(p, 'Snapshot/golden#delete')).toMatchObject({ protected: true, payload: { snapshot: { id: 's-old' } } });
+  });
+});
+
 describe('planChanges: catalog checks', () => {
   it('names the file, line and path of every unknown catalog name', () => {
     const bad = server('web', { region: 'xyz', plan: 'nope', image: { os: 'Windows 95' }, sshKeys: ['missing'], startupScript: 'nope', line: 12 });
@@ -93,5 +137,26 @@ describe('planChanges: ordering and purity', () => {
     expect(b.createdAt).toBe('2030-01-01T00:00:00Z');
     expect(a.checksum).toBe(b.checksum);
     expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('planChanges: snapshots of a Server removed from the manifests', () => {
+  const vpn0 = server('vpn-0');
+  const fresh = liveSnapshot('vpn-0', { id: 's-fresh', description: 'rebuild of vpn-0 [keelson:acme/vpn-0@rb-1]' });
+
+  it('the snapshots keelson made for it (marker name = the server) are deleted with it, as keelson destroy does', () => {
+    const p = plan(manifests({ servers: [builder] }), live({ servers: [liveServer(builder), liveServer(vpn0)], snapshots: [fresh] }));
+    expect(p.changes.map((c) => c.id).sort()).toEqual(['Server/vpn-0#delete', 'Snapshot/vpn-0#delete']);
+    expect(change(p, 'Snapshot/vpn-0#delete').payload).toMatchObject({ snapshot: { id: 's-fresh' } });
+  });
+
+  it('a snapshot another server still builds from is kept, with a warning', () => {
+    const clone = server('clone', { image: { snapshot: 'vpn-0' } });
+    const p = plan(manifests({ servers: [builder, clone] }), live({ servers: [liveServer(builder), liveServer(vpn0), liveServer(clone)], snapshots: [fresh] }));
+    expect(p.changes.map((c) => c.id)).toEqual(['Server/vpn-0#delete']);
+    expect(p.warnings).toContain('[Snapshot/vpn-0] no Snapshot manifest declares it, but Server/clone still builds from it: kept');
+    const policy = server('next', { rebuild: { timezone: 'UTC', jitter: 0, rotateRegions: false, regions: [], freshSnapshot: false, installTimeout: 3_600_000, snapshot: 'vpn-0' } });
+    const q = plan(manifests({ servers: [builder, policy] }), live({ servers: [liveServer(builder), liveServer(vpn0), liveServer(policy)], snapshots: [fresh] }));
+    expect(q.changes.map((c) => c.id)).not.toContain('Snapshot/vpn-0#delete');
   });
 });

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { destroyServer, type DestroyContext } from '../../src/workflows/destroy.ts';
 import { WorkflowError } from '../../src/errors.ts';
 import type { DestroyHook, ServerDoc } from '../../src/model/types.ts';
-import { parseSnapshotDescription } from '../../src/model/ownership.ts';
-import { startWorld, OWNER, type TestWorld } from '../helpers/sim-world.ts';
+import { formatRecordComment, parseSnapshotDescription } from '../../src/model/ownership.ts';
+import { oldIp, startWorld, OWNER, ZONE, type TestWorld } from '../helpers/sim-world.ts';
 import { ownedInstances } from '../helpers/invariants.ts';
 import { realClock as systemClock } from '../../src/apply/types.ts';
 
@@ -126,5 +126,57 @@ describe('destroy against the simulator', () => {
     await expect(destroyServer(ctx(w), doc)).rejects.toThrow(/protected/);
     expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toHaveLength(1);
     expect(w.sim.admin.dump().cloudflare.records.filter((r) => r.name === 'vpn-0.example.com')).toHaveLength(1);
+  });
+
+  /** A `www` A record set in the zone that targets vpn-0 (and `extra` more values), live and declared. */
+  async function declareWww(w: TestWorld, extra: string[] = []): Promise<void> {
+    const zoneDoc = w.manifests.dnsZones.get('example')!;
+    const www = { fqdn: `www.${ZONE}`, name: 'www', type: 'A' as const, ttl: 'auto' as const, proxied: false, source: { servers: ['vpn-0'] }, declaredBy: { kind: 'DNSZone' as const, name: 'example', path: '/spec/records/0' } };
+    w.manifests.dnsZones.set('example', { ...zoneDoc, spec: { ...zoneDoc.spec, records: [...zoneDoc.spec.records, www] } });
+    const dns = w.providers().dns;
+    const zone = (await dns.listZones()).find((z) => z.name === ZONE)!;
+    const comment = formatRecordComment('', { owner: OWNER, name: 'example' });
+    await dns.applyRecordChanges(zone, { deletes: [], updates: [], creates: [oldIp(0), ...extra].map((ip) => ({ fqdn: `www.${ZONE}`, type: 'A', content: ip, ttl: 'auto' as const, proxied: false, comment })) });
+  }
+  const wwwRecords = (w: TestWorld) => w.sim.admin.dump().cloudflare.records.filter((r) => r.name === `www.${ZONE}`);
+
+  it('refuses to delete the last address record of a name the manifests still declare, naming it, before any write; --force deletes it', async () => {
+    world = await startWorld();
+    const w = world;
+    const hook = await startReceiver();
+    const doc = withHooks(w, [webhookHook(hook.url)]);
+    await declareWww(w);
+    const writes = w.sim.admin.dump();
+    await expect(destroyServer(ctx(w), doc)).rejects.toThrow(
+      `[Server/vpn-0] destroy failed: would delete the last address record of www.example.com (www.example.com A ${oldIp(0)}) although the manifests still declare it (override: --force)`,
+    );
+    expect(hook.got).toEqual([]);
+    expect(w.sim.admin.dump().cloudflare.records).toEqual(writes.cloudflare.records);
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toHaveLength(1);
+
+    const forced = await destroyServer(ctx(w, { force: true }), doc);
+    expect(forced.recordsDeleted).toBe(2);
+    expect(wwwRecords(w)).toEqual([]);
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toBeUndefined();
+  });
+
+  it('a name keeping another address, and the server\'s own dns names, do not stop the destroy', async () => {
+    world = await startWorld();
+    const w = world;
+    const doc = withHooks(w, []);
+    await declareWww(w, ['192.0.2.77']);
+    const r = await destroyServer(ctx(w), doc);
+    expect(r.recordsDeleted).toBe(2);
+    expect(wwwRecords(w).map((x) => x.content)).toEqual(['192.0.2.77']);
+  });
+
+  it('refuses, even forced, when a snapshot it would delete is protected by its marker', async () => {
+    world = await startWorld();
+    const w = world;
+    const doc = withHooks(w, []);
+    await w.providers().compute.createSnapshot(w.oldIds.get('vpn-0')!, `keep me [keelson:${OWNER}/vpn-0@rb-1!protect]`);
+    await expect(destroyServer(ctx(w, { force: true }), doc)).rejects.toThrow(/snapshot\(s\) \S+ of the server are protected/);
+    expect(ownedInstances(w.sim.admin, OWNER).get('vpn-0')).toHaveLength(1);
+    expect(w.sim.admin.dump().cloudflare.records.filter((x) => x.name === 'vpn-0.example.com')).toHaveLength(1);
   });
 });
