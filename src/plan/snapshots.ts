@@ -20,6 +20,18 @@ function deleteChange(name: string, snap: LiveSnapshot, why: string, many: boole
   };
 }
 
+/**
+ * Snapshots named after a declared Server are the fresh snapshots its rebuilds take. One that is
+ * still pending, or whose server has a rebuild in progress, may be what that rebuild builds from:
+ * kept. The rest were left by finished rebuilds and are cleaned up.
+ */
+function planRebuildSnapshots(ctx: PlanContext, server: string, live: LiveSnapshot[]): void {
+  const rebuilding = ctx.live.servers.some((s) => s.ownership?.owner === ctx.owner && s.ownership.name === server && s.ownership.successorOf !== undefined);
+  if (rebuilding) return;
+  const done = live.filter((s) => s.status === 'complete');
+  for (const s of done) ctx.changes.push(deleteChange(server, s, `was taken by a finished rebuild of Server/${server}`, done.length > 1, markedProtected(s)));
+}
+
 /** Plans snapshot changes; run after `planServers` (a new snapshot's source may be created in the same plan). */
 export function planSnapshots(ctx: PlanContext): void {
   const present = ctx.live.snapshots.filter((s) => s.status !== 'deleted');
@@ -35,6 +47,10 @@ export function planSnapshots(ctx: PlanContext): void {
       const users = inUse.get(name);
       if (users) {
         ctx.warnings.push(`[Snapshot/${name}] no Snapshot manifest declares it, but ${users.map((u) => `Server/${u}`).join(', ')} still build${users.length > 1 ? '' : 's'} from it: kept`);
+        continue;
+      }
+      if (ctx.desired.servers.has(name)) {
+        planRebuildSnapshots(ctx, name, live);
         continue;
       }
       for (const s of live) ctx.changes.push(deleteChange(name, s, 'no longer in the manifests', live.length > 1, markedProtected(s)));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LiveSnapshot } from '../../src/model/live.ts';
 import { formatSnapshotDescription } from '../../src/model/ownership.ts';
 import { checkPlan } from '../../src/plan/safety.ts';
 import { live, liveServer, liveSnapshot, manifests, server, snapshot } from './builders.ts';
@@ -158,5 +159,24 @@ describe('planChanges: snapshots of a Server removed from the manifests', () => 
     const policy = server('next', { rebuild: { timezone: 'UTC', jitter: 0, rotateRegions: false, regions: [], freshSnapshot: false, installTimeout: 3_600_000, snapshot: 'vpn-0' } });
     const q = plan(manifests({ servers: [builder, policy] }), live({ servers: [liveServer(builder), liveServer(vpn0), liveServer(policy)], snapshots: [fresh] }));
     expect(q.changes.map((c) => c.id)).not.toContain('Snapshot/vpn-0#delete');
+  });
+});
+
+describe('planChanges: fresh snapshots of a declared Server (taken by its rebuilds)', () => {
+  const vpn0 = server('vpn-0');
+  const fresh = (over: Partial<LiveSnapshot> = {}) => liveSnapshot('vpn-0', { id: 's-fresh', description: 'rebuild of vpn-0 [keelson:acme/vpn-0@rb-1]', ...over });
+
+  it('one left by a finished rebuild is cleaned up, saying so', () => {
+    const p = plan(manifests({ servers: [builder, vpn0] }), live({ servers: [liveServer(builder), liveServer(vpn0)], snapshots: [fresh()] }));
+    expect(p.changes.map((c) => c.id)).toEqual(['Snapshot/vpn-0#delete']);
+    expect(change(p, 'Snapshot/vpn-0#delete').reason).toBe('s-fresh was taken by a finished rebuild of Server/vpn-0');
+  });
+
+  it('is kept while it is pending or while the server has a rebuild in progress', () => {
+    const pending = plan(manifests({ servers: [builder, vpn0] }), live({ servers: [liveServer(builder), liveServer(vpn0)], snapshots: [fresh({ status: 'pending' })] }));
+    expect(pending.changes).toEqual([]);
+    const successor = liveServer(vpn0, { id: 'srv-vpn-0-new', successorOf: 'srv-vpn-0' });
+    const rebuilding = plan(manifests({ servers: [builder, vpn0] }), live({ servers: [liveServer(builder), liveServer(vpn0), successor], snapshots: [fresh()] }));
+    expect(rebuilding.changes.map((c) => c.id)).not.toContain('Snapshot/vpn-0#delete');
   });
 });
