@@ -2,7 +2,7 @@
  * Parses manifest text into documents that remember where every node came from. YAML 1.2 core
  * schema (so `no` stays a string), duplicate keys refused, alias expansion and nesting capped.
  */
-import { Alias, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { Alias, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type EmptyStream, type Node, type Pair } from 'yaml';
 import type { Problem } from '../errors.ts';
 import { findExcessiveNesting } from './depth-scan.ts';
 import { DEFAULT_LIMITS, fileProblem, type LoadLimits, type SourceFile } from './read-files.ts';
@@ -45,8 +45,15 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
-  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, lineCounter });
+  const docs = parseDocuments(text, lineCounter);
   const list = Array.isArray(docs) ? docs : [];
+  // Positions are only needed for the few nodes that have problems, so the syntax trees are not kept
+  // alive for every document: the first locate() parses the text again (same text, same trees).
+  let again: Document[] | undefined;
+  const tree = (index: number): Document => {
+    again ??= parseDocuments(text) as Document[];
+    return again[index] as Document;
+  };
   const documents: RawDocument[] = [];
   list.forEach((doc, index) => {
     for (const e of doc.errors) problems.push({ file, ...pos(e.pos[0]), path: '', message: yamlMessage(e.code, e.message) });
@@ -65,12 +72,16 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
       problems.push({ file, ...start, path: '', message: `nesting deeper than ${limits.maxDepth} levels` });
       return;
     }
-    documents.push({ file, index, value, start, locate: (path, opts) => locateIn(doc, path, opts?.key ?? false, pos, start) });
+    documents.push({ file, index, value, start, locate: (path, opts) => locateIn(tree(index), path, opts?.key ?? false, pos, start) });
   });
   if (documents.length === 0 && problems.length === 0 && !(Array.isArray(docs) && docs.some((d) => d.contents !== null))) {
     problems.push(fileProblem(file, 'file has no YAML documents; an empty manifest file is refused, since a truncated file must not read as "delete what it declared"'));
   }
   return { documents, problems, warnings };
+}
+
+function parseDocuments(text: string, lineCounter?: LineCounter): Document.Parsed[] | EmptyStream {
+  return parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, ...(lineCounter && { lineCounter }) });
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -82,14 +93,20 @@ function yamlMessage(code: string, message: string): string {
 /** Deepest nesting of arrays and objects, counted without recursion. */
 function depthOf(value: unknown): number {
   let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
   const seen = new Set<object>();
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = (depths.pop() as number) + 1;
     if (!v || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
-    max = Math.max(max, d + 1);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+    if (d > max) max = d;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (!child || typeof child !== 'object') continue;
+      values.push(child);
+      depths.push(d);
+    }
   }
   return max;
 }

@@ -34,10 +34,11 @@ export function requireRef(ctx: RuleContext, doc: ManifestDoc, path: DocPath, ki
   return false;
 }
 
-/** The servers whose labels carry every label of the selector. */
-export function selectServers(servers: Iterable<ServerDoc>, selector: Selector): ServerDoc[] {
+/** Whether any server carries every label of the selector (stops at the first match). */
+export function anyServerMatches(servers: Iterable<ServerDoc>, selector: Selector): boolean {
   const want = Object.entries(selector.matchLabels);
-  return [...servers].filter((s) => want.every(([k, v]) => s.metadata.labels[k] === v));
+  for (const s of servers) if (want.every(([k, v]) => s.metadata.labels[k] === v)) return true;
+  return false;
 }
 
 /** Where a document sits, for messages that point at a second place ("also declared at …"). */
