@@ -5,7 +5,7 @@
 import { loadProject } from '../src/manifest/load-project.ts';
 import { observeAndPlan, observeScope } from '../src/pipeline.ts';
 import { connectEndpoints } from '../src/providers/connect.ts';
-import { startRemoteSim } from './remote-sim.ts';
+import { startRemoteSim, type RemoteSim } from './remote-sim.ts';
 import { fleetProject, fleetWorld } from './world.ts';
 
 export interface PlanBench {
@@ -20,9 +20,14 @@ export interface PlanBench {
   changes: number;
 }
 
-export async function benchPlan(servers = 1000, records = 3000, latencyMs = 50): Promise<PlanBench> {
+/** The world is the simulator's and lives in its process; keelson's keeps only its counts. */
+async function startFleetSim(servers: number, records: number, latencyMs: number): Promise<{ sim: RemoteSim; instances: number; zones: number }> {
   const world = fleetWorld(servers, records);
-  const sim = await startRemoteSim(world, latencyMs);
+  return { sim: await startRemoteSim(world, latencyMs), instances: world.vultr.instances.length, zones: world.cloudflare.zones.length };
+}
+
+export async function benchPlan(servers = 1000, records = 3000, latencyMs = 50): Promise<PlanBench> {
+  const { sim, instances, zones } = await startFleetSim(servers, records, latencyMs);
   try {
     const root = await fleetProject(servers, records);
     const baseRssMb = process.memoryUsage().rss / 1048576;
@@ -34,11 +39,9 @@ export async function benchPlan(servers = 1000, records = 3000, latencyMs = 50):
     const { plan } = await observeAndPlan(loaded.project, loaded.manifests, conn.providers);
     const wallMs = performance.now() - start;
     const apiCalls = Object.values(await sim.counters()).reduce((a, b) => a + b, 0);
-    const instances = world.vultr.instances.length;
     const regions = observeScope(loaded.manifests).regions.length;
     // instances (500 per page), snapshots, regions, plans, os, ssh keys, scripts, availability per
     // region used; zones (50 per page), and each zone's records (5,000 per page).
-    const zones = world.cloudflare.zones.length;
     const minimumCalls = Math.ceil(instances / 500) + 1 + 5 + regions + Math.ceil(zones / 50) + zones;
     return { servers, records, wallMs, apiCalls, minimumCalls, peakRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, changes: plan.changes.length };
   } finally {

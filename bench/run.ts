@@ -1,7 +1,9 @@
 // `npm run bench`: runs every benchmark in turn; each prints its own figures (never asserted as timings in tests).
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
-import { benchPlan } from './plan.ts';
+import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
 import { benchValidate } from './validate.ts';
@@ -9,7 +11,11 @@ import { benchValidate } from './validate.ts';
 await benchValidate();
 await benchSimulator();
 
-const p = await benchPlan();
+const p = await new Promise<PlanBench>((resolve, reject) => {
+  const child = fork(join(import.meta.dirname, 'plan-process.ts'), { execArgv: ['--import', 'tsx'] });
+  child.once('message', (m) => resolve(m as PlanBench));
+  child.once('exit', (code) => reject(new Error(`plan bench exited with ${code} before reporting`)));
+});
 process.stdout.write(
   `plan: ${p.servers} servers, ${p.records} records, simulator at 50 ms per call
 ` +

@@ -3,7 +3,9 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { defaultWorld, seedInstance, type WorldData } from '../src/sim/index.ts';
+// The world's builders only: the simulator itself runs in another process (remote-sim.ts).
+import { defaultWorld, seedInstance } from '../src/sim/default-world.ts';
+import type { WorldData } from '../src/sim/types.ts';
 import { formatRecordComment, formatRecordTags, formatServerTags } from '../src/model/ownership.ts';
 
 export const OWNER = 'bench';

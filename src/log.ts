@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -29,7 +30,9 @@ export function createLogger(opts: LogOptions = {}): Logger {
 }
 
 function prettyStream(destination: NodeJS.WritableStream): pino.DestinationStream {
-  // pino-pretty as a stream (not a worker transport) keeps ordering with our own stdout writes.
+  // pino-pretty as a stream (not a worker transport) keeps ordering with our own stdout writes. It is
+  // required only here: JSON logs and verbs that never log do not need it loaded.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   return pinoPretty({
     destination,
     colorize: useColor(destination),

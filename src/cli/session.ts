@@ -3,7 +3,6 @@
  * connect to the providers or the embedded simulator, read the git revision of the manifests.
  */
 import { randomUUID } from 'node:crypto';
-import { simpleGit } from 'simple-git';
 import { defaultWorld } from '../sim/default-world.ts';
 import type { WorldSeed } from '../sim/index.ts';
 import { ManifestError } from '../errors.ts';
@@ -50,6 +49,8 @@ export function simulatorSeed(manifests: Manifests): WorldSeed {
 /** The commit the manifests come from (with `-dirty` when they have local changes); undefined outside git. */
 export async function gitRevision(root: string): Promise<string | undefined> {
   try {
+    // Loaded here, not at start-up: only verbs that record a revision need it.
+    const { simpleGit } = await import('simple-git');
     const git = simpleGit(root);
     if (!(await git.checkIsRepo())) return undefined;
     const head = (await git.revparse(['HEAD'])).trim();

@@ -1,6 +1,7 @@
 /**
  * The schema validators: one ajv instance in strict mode, one compiled validator per kind, built
- * from exactly the JSON that is published under `schemas/`. Compiled once per process, on first use.
+ * from exactly the JSON that is published under `schemas/`. Each kind is compiled once per process, on
+ * first use.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Cron } from 'croner';
@@ -41,34 +42,35 @@ export function isTimeZone(tz: string): boolean {
   return ok;
 }
 
-let instance: { ajv: Ajv; validators: Map<KindName, ValidateFunction> } | undefined;
+let ajv: Ajv | undefined;
+const validators = new Map<KindName, ValidateFunction>();
 
-function build(): { ajv: Ajv; validators: Map<KindName, ValidateFunction> } {
+function makeAjv(): Ajv {
   // strictRequired is off: the schemas say "exactly one of these fields" as oneOf branches that only
   // list `required`, which that check would refuse; every other strict check stays on.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
-  addFormats(ajv, ['uri']);
-  ajv.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
-  ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
-  const validators = new Map<KindName, ValidateFunction>();
-  for (const [kind, { source }] of Object.entries(KIND_SCHEMAS) as [KindName, (typeof KIND_SCHEMAS)[KindName]][]) {
-    validators.set(kind, ajv.compile(buildSchema(source)));
-  }
-  return { ajv, validators };
+  const a = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
+  addFormats(a, ['uri']);
+  a.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
+  a.addFormat('timezone', { type: 'string', validate: isTimeZone });
+  return a;
 }
 
-/** The compiled validator for a kind. */
+/** The compiled validator for a kind, compiled on first use (a repository seldom uses every kind). */
 export function validatorFor(kind: KindName): ValidateFunction {
-  instance ??= build();
-  return instance.validators.get(kind) as ValidateFunction;
+  let v = validators.get(kind);
+  if (!v) {
+    ajv ??= makeAjv();
+    v = ajv.compile(buildSchema(KIND_SCHEMAS[kind].source));
+    validators.set(kind, v);
+  }
+  return v;
 }
 
 /** A validator for a sub-schema of a kind's schema, addressed by its JSON pointer (compiled once, cached by ajv). */
 export function subValidator(kind: KindName, pointer: string): ValidateFunction | undefined {
-  instance ??= build();
-  const id = (instance.validators.get(kind)?.schema as { $id: string }).$id;
+  const id = (validatorFor(kind).schema as { $id: string }).$id;
   try {
-    return instance.ajv.getSchema(`${id}${pointer}`);
+    return (ajv as Ajv).getSchema(`${id}${pointer}`);
   } catch {
     // A branch that cannot compile alone only costs the oneOf its nicer message.
     return undefined;

@@ -2,10 +2,12 @@
  * Parses manifest text into documents that remember where every node came from. YAML 1.2 core
  * schema (so `no` stays a string), duplicate keys refused, alias expansion and nesting capped.
  */
-import { Alias, LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { Alias, Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type DocumentOptions, type Node, type Pair, type ParseOptions, type SchemaOptions } from 'yaml';
 import type { Problem } from '../errors.ts';
 import { findExcessiveNesting } from './depth-scan.ts';
 import { DEFAULT_LIMITS, fileProblem, type LoadLimits, type SourceFile } from './read-files.ts';
+
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false };
 
 /** A 1-based line and column. */
 export interface Position {
@@ -45,13 +47,23 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
-  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, lineCounter });
-  const list = Array.isArray(docs) ? docs : [];
+  // Positions are only needed for the few nodes that have problems, so no syntax tree outlives its
+  // conversion to plain values (documents are composed and converted one at a time); the first
+  // locate() in a file parses its text again (same text, same trees).
+  let again: Document[] | undefined;
+  const tree = (index: number): Document => {
+    again ??= parseAllDocuments(text, YAML_OPTIONS) as Document[];
+    return again[index] as Document;
+  };
   const documents: RawDocument[] = [];
-  list.forEach((doc, index) => {
+  let index = -1;
+  let anyContents = false;
+  for (const doc of new Composer(YAML_OPTIONS).compose(new Parser(lineCounter.addNewLine).parse(text))) {
+    index++;
+    anyContents ||= doc.contents !== null;
     for (const e of doc.errors) problems.push({ file, ...pos(e.pos[0]), path: '', message: yamlMessage(e.code, e.message) });
     for (const w of doc.warnings) warnings.push({ file, ...pos(w.pos[0]), path: '', message: yamlMessage(w.code, w.message) });
-    if (doc.errors.length > 0 || doc.contents === null) return;
+    if (doc.errors.length > 0 || doc.contents === null) continue;
     const start = pos(doc.contents.range[0]);
     let value: unknown;
     try {
@@ -59,15 +71,16 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
     } catch (err) {
       if (!(err instanceof ReferenceError)) throw err;
       problems.push({ file, ...start, path: '', message: `aliases expand too much (limit ${limits.maxAliasCount}); refusing a possible "billion laughs" document` });
-      return;
+      continue;
     }
     if (depthOf(value) > limits.maxDepth) {
       problems.push({ file, ...start, path: '', message: `nesting deeper than ${limits.maxDepth} levels` });
-      return;
+      continue;
     }
-    documents.push({ file, index, value, start, locate: (path, opts) => locateIn(doc, path, opts?.key ?? false, pos, start) });
-  });
-  if (documents.length === 0 && problems.length === 0 && !(Array.isArray(docs) && docs.some((d) => d.contents !== null))) {
+    const at = index;
+    documents.push({ file, index: at, value, start, locate: (path, opts) => locateIn(tree(at), path, opts?.key ?? false, pos, start) });
+  }
+  if (documents.length === 0 && problems.length === 0 && !anyContents) {
     problems.push(fileProblem(file, 'file has no YAML documents; an empty manifest file is refused, since a truncated file must not read as "delete what it declared"'));
   }
   return { documents, problems, warnings };
@@ -82,14 +95,20 @@ function yamlMessage(code: string, message: string): string {
 /** Deepest nesting of arrays and objects, counted without recursion. */
 function depthOf(value: unknown): number {
   let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
   const seen = new Set<object>();
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = (depths.pop() as number) + 1;
     if (!v || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
-    max = Math.max(max, d + 1);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+    if (d > max) max = d;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (!child || typeof child !== 'object') continue;
+      values.push(child);
+      depths.push(d);
+    }
   }
   return max;
 }

@@ -37,6 +37,8 @@ export interface SourceFile {
 
 const MANIFEST_EXT = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+/** Files read at once: enough to keep the disk and libuv's threads busy, few enough to bound memory. */
+const READ_CONCURRENCY = 16;
 
 /** A problem about a whole file, located at its first character. */
 export function fileProblem(file: string, message: string): Problem {
@@ -110,19 +112,35 @@ export async function loadManifestFiles(
   if (found.length > limits.maxFiles) {
     return { files: [], problems: [...problems, fileProblem(displayPath(root, dir), `too many manifest files: ${found.length} (limit ${limits.maxFiles})`)] };
   }
-  const files: SourceFile[] = [];
+  // The total cap is checked in file order before anything is read; the files under it are then
+  // read a few at a time, and their results kept in that order.
+  const wanted: { abs: string; file: string; size: number }[] = [];
+  let overTotal: Problem | undefined;
   let total = 0;
   for (const { abs, size } of found) {
     const file = displayPath(root, abs);
     total += size;
     if (total > limits.maxTotalBytes) {
-      problems.push(fileProblem(file, `the manifests exceed ${formatBytes(limits.maxTotalBytes)} in total; refusing to read more`));
+      overTotal = fileProblem(file, `the manifests exceed ${formatBytes(limits.maxTotalBytes)} in total; refusing to read more`);
       break;
     }
-    const read = await readSourceFile(abs, file, limits, size);
+    wanted.push({ abs, file, size });
+  }
+  const reads = new Array<SourceFile | { problem: Problem }>(wanted.length);
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    for (let i = next++; i < wanted.length; i = next++) {
+      const w = wanted[i] as (typeof wanted)[number];
+      reads[i] = await readSourceFile(w.abs, w.file, limits, w.size);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, wanted.length) }, reader));
+  const files: SourceFile[] = [];
+  for (const read of reads) {
     if ('problem' in read) problems.push(read.problem);
     else files.push(read);
   }
+  if (overTotal) problems.push(overTotal);
   return { files, problems };
 }
 

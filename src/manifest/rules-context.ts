@@ -10,6 +10,8 @@ export interface RuleContext {
   /** Every name declared per kind, including documents that failed their schema (so they do not read as dangling). */
   declared: Map<ManifestKind, Set<string>>;
   origin: Map<ManifestDoc, RawDocument>;
+  /** Whether any declared server matches a selector. */
+  anyServerMatches: (selector: Selector) => boolean;
   problems: Problem[];
   warnings: Problem[];
 }
@@ -34,10 +36,33 @@ export function requireRef(ctx: RuleContext, doc: ManifestDoc, path: DocPath, ki
   return false;
 }
 
-/** The servers whose labels carry every label of the selector. */
-export function selectServers(servers: Iterable<ServerDoc>, selector: Selector): ServerDoc[] {
-  const want = Object.entries(selector.matchLabels);
-  return [...servers].filter((s) => want.every(([k, v]) => s.metadata.labels[k] === v));
+/**
+ * A test for "does any server carry every label of this selector?", indexed once by label so that
+ * thousands of selectors do not each scan every server.
+ */
+export function serverSelectorTest(servers: Iterable<ServerDoc>): (selector: Selector) => boolean {
+  const byLabel = new Map<string, ServerDoc[]>();
+  let any = false;
+  for (const s of servers) {
+    any = true;
+    for (const [k, v] of Object.entries(s.metadata.labels)) {
+      const key = `${k}=${v}`;
+      const list = byLabel.get(key);
+      if (list) list.push(s);
+      else byLabel.set(key, [s]);
+    }
+  }
+  return (selector) => {
+    const want = Object.entries(selector.matchLabels);
+    if (want.length === 0) return any;
+    let fewest: ServerDoc[] | undefined;
+    for (const [k, v] of want) {
+      const list = byLabel.get(`${k}=${v}`);
+      if (!list) return false;
+      if (!fewest || list.length < fewest.length) fewest = list;
+    }
+    return (fewest as ServerDoc[]).some((s) => want.every(([k, v]) => s.metadata.labels[k] === v));
+  };
 }
 
 /** Where a document sits, for messages that point at a second place ("also declared at …"). */

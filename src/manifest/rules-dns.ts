@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { DnsRecordSpec, DnsZoneDoc, ManifestDoc } from '../model/types.ts';
-import { rawAt, report, requireRef, resourceName, selectServers, whereIs, type RuleContext } from './rules-context.ts';
+import { rawAt, report, requireRef, resourceName, whereIs, type RuleContext } from './rules-context.ts';
 import { segments } from './schema-messages.ts';
 
 const PROXIABLE = new Set(['A', 'AAAA', 'CNAME']);
@@ -74,7 +74,7 @@ function checkRecordOptions(ctx: RuleContext, zone: DnsZoneDoc, r: DnsRecordSpec
     src.servers.forEach((n, i) => requireRef(ctx, zone, [...at('servers'), i], 'Server', n));
   } else if ('serverSelector' in src) {
     if (!isAddress) report(ctx, zone, at('serverSelector'), `only A and AAAA records can target servers, not ${r.type}`);
-    else if (selectServers(ctx.manifests.servers.values(), src.serverSelector).length === 0) {
+    else if (!ctx.anyServerMatches(src.serverSelector)) {
       report(ctx, zone, at('serverSelector'), 'the selector matches no Server; the record set would be empty', 'warning');
     }
   } else {

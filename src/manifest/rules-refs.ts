@@ -3,7 +3,7 @@
  * no server is installed from a snapshot that (through any chain) is taken from itself.
  */
 import type { DeploymentDoc, ServerDoc } from '../model/types.ts';
-import { rawAt, report, requireRef, resourceName, selectServers, type RuleContext } from './rules-context.ts';
+import { rawAt, report, requireRef, resourceName, type RuleContext } from './rules-context.ts';
 
 export function checkServers(ctx: RuleContext): void {
   for (const server of ctx.manifests.servers.values()) {
@@ -70,7 +70,7 @@ export function checkDeployments(ctx: RuleContext): void {
   for (const dep of ctx.manifests.deployments.values()) {
     const t = dep.spec.targets;
     if ('servers' in t) t.servers.forEach((n, i) => requireRef(ctx, dep, ['spec', 'targets', 'servers', i], 'Server', n));
-    if ('selector' in t && selectServers(ctx.manifests.servers.values(), t.selector).length === 0) {
+    if ('selector' in t && !ctx.anyServerMatches(t.selector)) {
       report(ctx, dep, ['spec', 'targets', 'selector'], 'the selector matches no Server; the deployment has nowhere to run', 'warning');
     }
     if ('hosts' in t) distinct(ctx, dep, t.hosts.map((h) => h.name), (i) => ['spec', 'targets', 'hosts', i, 'name'], 'host name');

@@ -6,7 +6,7 @@ import { MANIFEST_KINDS } from '../model/schemas/build.ts';
 import type { ManifestKind, ProjectConfig } from '../model/types.ts';
 import type { Normalized } from './normalize.ts';
 import type { RawDocument } from './parse-yaml.ts';
-import type { RuleContext } from './rules-context.ts';
+import { serverSelectorTest, type RuleContext } from './rules-context.ts';
 import { checkDns } from './rules-dns.ts';
 import { checkDeployments, checkServers } from './rules-refs.ts';
 import { problemAt, type CheckedDocument } from './validate-schema.ts';
@@ -29,6 +29,7 @@ export function checkRules(input: RuleInput): { problems: Problem[]; warnings: P
     project: input.project,
     declared: input.declared,
     origin: input.normalized.origin,
+    anyServerMatches: serverSelectorTest(input.normalized.manifests.servers.values()),
     problems: [],
     warnings: [],
   };
