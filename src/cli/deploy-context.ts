@@ -13,6 +13,8 @@ import { connectFor } from './session.ts';
 export interface DeployContext {
   project: ProjectConfig;
   manifests: Manifests;
+  /** Live server addresses, listed once per command however many Deployments need them. */
+  addresses?: Promise<AddressOf | 'simulator'>;
 }
 
 export async function loadContext(dir: string): Promise<DeployContext> {
@@ -37,16 +39,23 @@ export function deploymentNamed(ctx: DeployContext, name: string): DeploymentDoc
  */
 export async function hostsOf(ctx: DeployContext, doc: DeploymentDoc, only?: string): Promise<HostAddress[]> {
   if (!targetsServers(doc)) return resolveHosts(doc, ctx.manifests.servers, only);
+  ctx.addresses ??= liveAddresses(ctx);
+  const addressOf = await ctx.addresses;
+  if (addressOf === 'simulator') {
+    throw new UsageError(
+      `[Deployment/${doc.metadata.name}] targets Servers, whose addresses come from the provider; with no credentials keelson uses its embedded simulator, whose servers cannot be reached. Set ${ctx.project.providers.vultr.apiKeyEnv} and ${ctx.project.providers.cloudflare.apiTokenEnv}, or list the machines under targets.hosts`,
+    );
+  }
+  return resolveHosts(doc, ctx.manifests.servers, only, addressOf);
+}
+
+/** One bulk listing of the owner's servers: each name's serving instance's IPv4. */
+async function liveAddresses(ctx: DeployContext): Promise<AddressOf | 'simulator'> {
   const conn = await connectFor(ctx.project, ctx.manifests, { notice: () => undefined });
   try {
-    if (conn.simulator) {
-      throw new UsageError(
-        `[Deployment/${doc.metadata.name}] targets Servers, whose addresses come from the provider; with no credentials keelson uses its embedded simulator, whose servers cannot be reached. Set ${ctx.project.providers.vultr.apiKeyEnv} and ${ctx.project.providers.cloudflare.apiTokenEnv}, or list the machines under targets.hosts`,
-      );
-    }
+    if (conn.simulator) return 'simulator';
     const live = await conn.providers.compute.listServers();
-    const addressOf: AddressOf = (name) => serverFamily(live, ctx.project.owner, name).current?.ipv4;
-    return resolveHosts(doc, ctx.manifests.servers, only, addressOf);
+    return (name) => serverFamily(live, ctx.project.owner, name).current?.ipv4;
   } finally {
     await conn.close();
   }
