@@ -90,6 +90,20 @@ describe('keelson rebuild / status / schedule / destroy', () => {
     expect(bodies).toHaveLength(1);
   });
 
+  it('--log-format json: every rebuild and destroy step is a JSON log line on stderr', async () => {
+    const dir = await project();
+    expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
+    const events = (stderr: string) => stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; step: string; state: string });
+    const rebuilt = await runCli(['--log-format', 'json', 'rebuild', 'box-0', '--dir', dir], env);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const steps = events(rebuilt.stderr).filter((e) => e.event === 'rebuild.step' && e.state === 'done').map((e) => e.step);
+    expect(steps).toEqual(expect.arrayContaining(['create', 'install', 'dns', 'destroy-old']));
+    const destroyed = await runCli(['--log-format', 'json', 'destroy', 'box-0', '--dir', dir, '--yes'], env);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(events(destroyed.stderr).some((e) => e.event === 'destroy.step' && e.state === 'done')).toBe(true);
+    expect(rebuilt.stderr + destroyed.stderr).not.toContain('cli-hook-secret-123');
+  });
+
   it('apply finishes a rebuild that a crash left after the create, instead of deleting or adding a server', async () => {
     const dir = await project();
     expect((await runCli(['apply', '--dir', dir, '--yes'], env)).code).toBe(0);
