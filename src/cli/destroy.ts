@@ -5,7 +5,7 @@ import { EXIT } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
 import { ask } from './prompt.ts';
 import { connectFor, loadOrThrow } from './session.ts';
-import { clockFor, seconds } from './workflow-session.ts';
+import { clockFor, stepPrinter } from './workflow-session.ts';
 
 async function confirm(server: string): Promise<boolean> {
   return (await ask(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)) === server;
@@ -38,10 +38,7 @@ export function destroyCommand(): Command {
       try {
         const ctx: DestroyContext = {
           providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root, force: opts.force === true,
-          onStep: (e) => {
-            events?.('destroy.step', { server, step: e.step, state: e.state, elapsedMs: e.elapsedMs, detail: e.detail }, `[Server/${server}] ${e.step} ${e.state}`);
-            if (e.state === 'done') process.stdout.write(`  ✓ ${e.step.padEnd(10)} (${seconds(e.elapsedMs ?? 0)})  ${e.detail ?? ''}\n`);
-          },
+          onStep: stepPrinter('destroy', server, events),
         };
         process.stdout.write(`destroying Server/${server}\n`);
         const r = await destroyServer(ctx, doc);

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { KeelsonError, LockHeldError, ManifestError, ProviderError, UnsafePlanError, UsageError, formatLocation } from '../errors.ts';
+import { KeelsonError, ManifestError, UnsafePlanError, UsageError, formatLocation } from '../errors.ts';
 import { scrub } from '../secrets.ts';
 
 /** Exit codes, the same for every verb. `plan` also uses 2 for "changes pending" (see the README). */
@@ -16,7 +16,7 @@ export function describeError(err: unknown): { code: number; lines: string[] } {
   }
   if (err instanceof UsageError) return { code: EXIT.usage, lines: [scrub(`error: ${err.message}`)] };
   if (err instanceof UnsafePlanError) return { code: EXIT.failure, lines: err.reasons.map((r) => scrub(`refused: ${r}`)) };
-  if (err instanceof LockHeldError || err instanceof ProviderError || err instanceof KeelsonError) {
+  if (err instanceof KeelsonError) {
     return { code: EXIT.failure, lines: [scrub(`error: ${err.message}`)] };
   }
   const e = err instanceof Error ? err : new Error(String(err));

@@ -9,7 +9,7 @@ import { findKnownKeys, fingerprint, hostPattern, keyTypeOf, readKnownHosts, tru
 import { fetchHostKey } from '../deploy/ssh.ts';
 import { HostKeyError, UsageError } from '../errors.ts';
 import type { SshSettings } from '../model/types.ts';
-import { loadContext, type DeployContext } from './deploy-context.ts';
+import { hostsOf, loadContext, type DeployContext } from './deploy-context.ts';
 
 interface Target {
   name: string;
@@ -18,16 +18,17 @@ interface Target {
   ssh: SshSettings;
 }
 
-/** A host by its name in a Deployment's targets, or as ADDRESS[:PORT] with the project's SSH defaults. */
-export function findTarget(ctx: DeployContext, host: string): Target {
+/**
+ * A host by its name in a Deployment's targets (resolved exactly as `deploy` resolves it, so the key
+ * is stored under the address deploy connects to), or as ADDRESS[:PORT] with the project's SSH defaults.
+ */
+async function findTarget(ctx: DeployContext, host: string): Promise<Target> {
   for (const d of ctx.manifests.deployments.values()) {
     const t = d.spec.targets;
-    const hit = 'hosts' in t ? t.hosts.find((h) => h.name === host) : undefined;
-    if (hit) return { name: hit.name, address: hit.address, port: hit.port, ssh: d.spec.ssh };
-    const server = ctx.manifests.servers.get(host);
-    if (server?.spec.hostname && ('servers' in t ? t.servers.includes(host) : 'selector' in t)) {
-      return { name: host, address: server.spec.hostname, port: d.spec.ssh.port, ssh: d.spec.ssh };
-    }
+    const named = 'hosts' in t ? t.hosts.some((h) => h.name === host) : ctx.manifests.servers.has(host);
+    if (!named) continue;
+    const hit = (await hostsOf(ctx, d)).find((h) => h.name === host);
+    if (hit) return { ...hit, ssh: d.spec.ssh };
   }
   const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(host);
   if (!m?.[1]) throw new UsageError(`cannot read host ${host}; use a target name or ADDRESS[:PORT]`);
@@ -51,7 +52,7 @@ Example:
     .action(async (names: string[], opts: { dir: string; replace?: boolean }) => {
       const ctx = await loadContext(opts.dir);
       for (const name of names) {
-        const t = findTarget(ctx, name);
+        const t = await findTarget(ctx, name);
         const blob = await fetchHostKey(t.address, t.port, t.ssh.connectTimeout);
         const presented = `${keyTypeOf(blob)} ${fingerprint(blob)}`;
         const file = t.ssh.knownHostsFile;

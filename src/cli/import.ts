@@ -37,9 +37,9 @@ export function importCommand(): Command {
       const { project } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project);
       try {
-        const live = await observe(conn.providers);
+        // Adoption needs servers, zones and records; no per-region availability calls.
+        const live = await observe(conn.providers, { regions: [] });
         const selected = opts.all || opts.server.length > 0 || opts.zone.length > 0;
-        const adoption = planAdoption(live, project.owner, { servers: opts.server, zones: opts.zone, all: Boolean(opts.all) });
         if (!selected) {
           const candidates = planAdoption(live, project.owner, { servers: [], zones: [], all: true });
           process.stdout.write('unmanaged resources (adopt with --server, --zone or --all):\n');
@@ -48,6 +48,7 @@ export function importCommand(): Command {
           process.exitCode = EXIT.ok;
           return;
         }
+        const adoption = planAdoption(live, project.owner, { servers: opts.server, zones: opts.zone, all: Boolean(opts.all) });
         const missing = opts.server.filter((s) => !adoption.servers.some((a) => a.live.id === s || a.live.label === s));
         if (missing.length) throw new UsageError(`no unmarked server with id or label ${missing.join(', ')}`);
         const out = opts.out ?? join(project.manifestsDir, 'imported.yaml');

@@ -3,30 +3,16 @@ import type { Manifests, ProjectConfig } from '../model/types.ts';
 import type { Connection } from '../providers/connect.ts';
 import { UsageError } from '../errors.ts';
 import { finishRebuilds } from '../workflows/resume.ts';
-import { rebuildServer, type RebuildResult, type StepEvent } from '../workflows/rebuild.ts';
+import { rebuildServer, type RebuildResult } from '../workflows/rebuild.ts';
 import { EXIT } from './exit.ts';
-import { jsonEventLog, type EventLog } from './log-events.ts';
+import { jsonEventLog } from './log-events.ts';
 import { connectFor, loadOrThrow } from './session.ts';
-import { seconds, workflowContext } from './workflow-session.ts';
+import { stepPrinter, workflowContext } from './workflow-session.ts';
 
 interface RebuildOptions {
   dir: string;
   region?: string;
   snapshot?: string;
-}
-
-/** Prints each finished step; with `--log-format json` every step event is also a JSON log line. */
-export function stepPrinter(workflow: 'rebuild' | 'destroy', server: string, events?: EventLog): (e: StepEvent) => void {
-  return (e) => {
-    events?.(`${workflow}.step`, { server, step: e.step, state: e.state, elapsedMs: e.elapsedMs, detail: e.detail }, `[Server/${server}] ${e.step} ${e.state}`);
-    printStep(e);
-  };
-}
-
-function printStep(e: StepEvent): void {
-  if (e.state === 'start') return;
-  const time = e.elapsedMs === undefined ? '' : ` (${seconds(e.elapsedMs)})`;
-  process.stdout.write(`  ${e.state === 'skipped' ? '-' : '✓'} ${e.step.padEnd(11)}${time}${e.detail ? `  ${e.detail}` : ''}\n`);
 }
 
 function summary(r: RebuildResult): string {

@@ -34,15 +34,9 @@ export interface Remote {
   close(): void;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/** The one injected clock of keelson (src/apply/types.ts), under the names the deploy code uses. */
+export type { ApplyClock as Clock } from '../apply/types.ts';
+export { realClock as systemClock } from '../apply/types.ts';
 
 /** The steps of a deploy on one host, in order; errors and progress name them. */
 export type Step =

@@ -67,10 +67,6 @@ export function webhookOf(v: unknown): Webhook {
 }
 
 /** The settings when neither keelson.yaml nor the manifest says anything. */
-export function defaultSsh(root: string): SshSettings {
-  return sshOf({}, undefined, root);
-}
-
 /**
  * SSH settings: the manifest's fields over keelson.yaml's `defaults.ssh` over the schema defaults.
  * Key and known-hosts files become absolute (relative ones are relative to the repository root).

@@ -11,17 +11,3 @@ export function parseDuration(text: string): Millis {
   for (const [, n, unit] of text.matchAll(PART)) total += Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
   return total;
 }
-
-/** The shortest readable form of a duration in milliseconds ("90000" → "1m30s"). */
-export function formatDuration(ms: Millis): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
-  let out = '';
-  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
-    const n = Math.floor(rest / UNIT_MS[unit]);
-    if (n === 0) continue;
-    out += `${n}${unit}`;
-    rest -= n * UNIT_MS[unit];
-  }
-  return out;
-}

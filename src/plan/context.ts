@@ -3,7 +3,7 @@
  * steps need to know from earlier ones (where each server's address will come from, which live
  * servers are going away). Created per call; never shared between calls.
  */
-import { isOwnedBy, parseServerTags } from '../model/ownership.ts';
+import { parseServerTags } from '../model/ownership.ts';
 import type { LiveServer, LiveState, Ownership } from '../model/live.ts';
 import type { Manifests, SourceRef } from '../model/types.ts';
 import type { Change, ChangeKind, PlanProblem, UnmanagedResource } from './types.ts';
@@ -56,10 +56,6 @@ export function serverOwnership(s: LiveServer): { ownership?: Ownership; createH
     protect: marks?.protect ?? false,
     userTags,
   };
-}
-
-export function isOwnedServer(ctx: PlanContext, s: LiveServer): boolean {
-  return isOwnedBy(serverOwnership(s).ownership, ctx.owner);
 }
 
 /**

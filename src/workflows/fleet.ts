@@ -3,7 +3,6 @@
  * all sharing one install watcher so that install polling costs one list call per interval, and one
  * rate budget through the providers. Each rebuild is the ordinary, crash-safe workflow.
  */
-import { WorkflowError } from '../errors.ts';
 import { rebuildServer, type RebuildResult, type WorkflowContext } from './rebuild.ts';
 import { createServerWatcher } from './watch.ts';
 
@@ -26,7 +25,7 @@ export async function rebuildFleet(ctx: WorkflowContext, names: string[], concur
         out.results.push(await rebuildServer(shared, name));
       } catch (err) {
         if (ctx.signal?.aborted) throw err;
-        out.failures.push({ server: name, error: err instanceof WorkflowError || err instanceof Error ? err.message : String(err) });
+        out.failures.push({ server: name, error: err instanceof Error ? err.message : String(err) });
       }
     }
   }
