@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { UnsafePlanError } from '../../src/errors.ts';
-import { batchRecordChanges, recordBatchLimit } from '../../src/plan/batches.ts';
 import { assertPlanSafe, checkPlan } from '../../src/plan/safety.ts';
 import { live, liveRecord, liveServer, manifests, server, zone } from './builders.ts';
 import { plan } from './table.ts';
@@ -93,24 +92,5 @@ describe('checkPlan', () => {
     const p = plan(manifests(), live({ servers: [liveServer(server('web'))] }));
     expect(() => assertPlanSafe(p)).toThrow(UnsafePlanError);
     expect(() => assertPlanSafe(p)).toThrow(/would delete 1 of 1 \(override: --force [0-9a-f]{12}\)/);
-  });
-});
-
-describe('batchRecordChanges', () => {
-  const values = Array.from({ length: 5 }, (_, i) => `192.0.2.${i + 1}`);
-  const p = plan(
-    manifests({ zones: [zone('example-com', 'example.com', [{ name: 'www', values }, { name: 'api', values: ['198.51.100.1'], ttl: 300 }])] }),
-    live({ records: [liveRecord('example.com', 'api.example.com', 'A', '198.51.100.1'), liveRecord('example.com', 'old.example.com', 'A', '198.51.100.9')] }),
-  );
-
-  it('limits are 200 on Free and 3,500 on paid', () => {
-    expect([recordBatchLimit('free'), recordBatchLimit('pro'), recordBatchLimit('enterprise')]).toEqual([200, 3500, 3500]);
-  });
-
-  it('fills batches in deletes, patches, puts, posts order, at most N each', () => {
-    const batches = batchRecordChanges(p.changes, 3);
-    expect(batches.map((b) => [b.deletes.length, b.patches.length, b.puts.length, b.posts.length])).toEqual([[1, 1, 0, 1], [0, 0, 0, 3], [0, 0, 0, 1]]);
-    expect(batches.every((b) => b.zoneId === 'zone-example.com')).toBe(true);
-    expect(batchRecordChanges(p.changes, 200)).toHaveLength(1);
   });
 });
