@@ -1,7 +1,7 @@
 /**
- * What the controller should start now: the pure decision of which scheduled rebuilds are due at a
- * given time, under the fleet-wide and per-region limits. The controller calls it on every tick with
- * its own clock; tests call it with fixed times.
+ * What to start now: the pure decision of which scheduled rebuilds are due at a given time, under
+ * the fleet-wide and per-region limits. Meant for the controller's tick (not built yet); tests call it
+ * with fixed times.
  */
 import type { RebuildLimits, ServerDoc } from '../model/types.ts';
 import { targetRegion } from '../workflows/target-region.ts';

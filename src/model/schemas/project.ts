@@ -40,11 +40,11 @@ export const projectSchema = kindSchema('Project', 'project.json', 'The project 
     ),
     rebuilds: obj(
       {
-        maxConcurrent: int('Rebuilds running at once across the whole fleet (scheduled and by hand through the controller).', 1, 1000, 10),
+        maxConcurrent: int('Rebuilds running at once across the whole fleet (scheduled rebuilds; enforced by the controller, not built yet).', 1, 1000, 10),
         maxPerRegion: int('Rebuilds building in one region at once.', 1, 1000, 5),
       },
       [],
-      { description: 'Limits on concurrent rebuilds.' },
+      { description: 'Limits on concurrent scheduled rebuilds.' },
     ),
     defaults: obj(
       {
