@@ -4,7 +4,8 @@
  */
 import type { DnsRecordSpec, DnsZoneDoc, RecordType, Ttl } from '../model/types.ts';
 import { addProblem, type PlanContext } from './context.ts';
-import { canonicalIpv6, effectiveRecordSettings, normalizeContent, normalizeFqdn } from './normalize.ts';
+import { canonicalIpv6 } from '../model/normalize.ts';
+import { effectiveRecordSettings, normalizeContent, normalizeFqdn } from './normalize.ts';
 import type { RecordContent } from './types.ts';
 
 export interface WantValue {

@@ -6,7 +6,7 @@
 import type { LiveRecord, LiveZone, ZonePlan } from '../../model/live.ts';
 import { parseRecordOwnership } from '../../model/ownership.ts';
 import type { RecordInput } from '../types.ts';
-import { canonicalIpv6, normalizeName } from '../normalize.ts';
+import { canonicalIpv6, normalizeName } from '../../model/normalize.ts';
 import type { CfDnsRecord, CfRecordBody, CfZone } from './client.ts';
 
 const NAME_LIKE = new Set(['CNAME', 'MX', 'NS', 'PTR']);

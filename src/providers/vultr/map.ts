@@ -6,7 +6,7 @@
 import { isIPv6 } from 'node:net';
 import type { InstallState, LiveServer, LiveSnapshot, PowerState, ServerState } from '../../model/live.ts';
 import { parseServerTags, parseSnapshotDescription } from '../../model/ownership.ts';
-import { canonicalIpv6 } from '../normalize.ts';
+import { canonicalIpv6 } from '../../model/normalize.ts';
 import type { ServerCreateInput } from '../types.ts';
 import type { VultrCreateInstance, VultrInstance, VultrSnapshot } from './client.ts';
 
