@@ -75,8 +75,9 @@ export function checkStaleness(plan: Plan, fresh: LiveState): StaleItem[] {
     if (h === undefined) out.push({ id, name: plan.fingerprintNames[id] ?? id, what: 'gone' });
     else if (h !== hash) out.push({ id, name: now.names[id] ?? id, what: 'changed' });
   }
+  const inScope = appearedInScope(plan, fresh);
   for (const [id, object] of liveObjects(fresh)) {
-    if (!(id in plan.fingerprints) && appearedInScope(plan, fresh, object)) out.push({ id, name: now.names[id] ?? id, what: 'appeared' });
+    if (!(id in plan.fingerprints) && inScope(object)) out.push({ id, name: now.names[id] ?? id, what: 'appeared' });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -49,27 +49,34 @@ function deletedAddresses(changes: readonly Change[]): Set<string> {
 }
 
 /**
- * Whether a live object that was not there at plan time changes what the plan would do. `scope`
+ * Whether a live object that was not there at plan time changes what the plan would do, as a
+ * predicate built once per staleness check (the sets below are per plan, not per object). `scope`
  * absent (a plan saved before scopes existed): every new object counts, as it used to.
  */
 export function appearedInScope(
-  plan: { owner: string; changes: readonly Change[]; scope?: PlanScope }, fresh: LiveState, obj: LiveObject,
-): boolean {
+  plan: { owner: string; changes: readonly Change[]; scope?: PlanScope }, fresh: LiveState,
+): (obj: LiveObject) => boolean {
   const { owner, scope } = plan;
-  if (!scope) return true;
-  switch (obj.kind) {
-    case 'Server':
-      return isOwnedBy(obj.server.ownership ?? parseServerTags(obj.server.tags).marks?.ownership, owner);
-    case 'Snapshot':
-      return isOwnedBy(obj.snapshot.ownership ?? parseSnapshotDescription(obj.snapshot.description).ownership, owner);
-    case 'Zone':
-      return scope.zones.includes(obj.zone.name);
-    case 'DNSRecord': {
-      const r = obj.record;
-      if (isOwnedBy(r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership, owner)) return true;
-      if (deletedAddresses(plan.changes).has(r.content)) return true;
-      const zone = fresh.zones.find((z) => z.id === r.zoneId);
-      return (!zone || scope.zones.includes(zone.name)) && scope.records.includes(recordKey(r.fqdn, r.type));
+  if (!scope) return () => true;
+  const zones = new Set(scope.zones);
+  const records = new Set(scope.records);
+  const deleted = deletedAddresses(plan.changes);
+  const zoneNames = new Map(fresh.zones.map((z) => [z.id, z.name]));
+  return (obj) => {
+    switch (obj.kind) {
+      case 'Server':
+        return isOwnedBy(obj.server.ownership ?? parseServerTags(obj.server.tags).marks?.ownership, owner);
+      case 'Snapshot':
+        return isOwnedBy(obj.snapshot.ownership ?? parseSnapshotDescription(obj.snapshot.description).ownership, owner);
+      case 'Zone':
+        return zones.has(obj.zone.name);
+      case 'DNSRecord': {
+        const r = obj.record;
+        if (isOwnedBy(r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership, owner)) return true;
+        if (deleted.has(r.content)) return true;
+        const zone = zoneNames.get(r.zoneId);
+        return (zone === undefined || zones.has(zone)) && records.has(recordKey(r.fqdn, r.type));
+      }
     }
-  }
+  };
 }
