@@ -3,8 +3,8 @@
  * steps need to know from earlier ones (where each server's address will come from, which live
  * servers are going away). Created per call; never shared between calls.
  */
-import { parseServerTags } from '../model/ownership.ts';
-import type { LiveServer, LiveState, Ownership } from '../model/live.ts';
+import { parseRecordOwnership, parseServerTags, parseSnapshotDescription } from '../model/ownership.ts';
+import type { LiveRecord, LiveServer, LiveSnapshot, LiveState, Ownership } from '../model/live.ts';
 import type { Manifests, SourceRef } from '../model/types.ts';
 import type { Change, ChangeKind, PlanProblem, UnmanagedResource } from './types.ts';
 
@@ -45,6 +45,16 @@ export function addProblem(ctx: PlanContext, src: SourceRef | undefined, resourc
 
 export function addUnmanaged(ctx: PlanContext, kind: ChangeKind, id: string, name: string, ownership: Ownership | undefined): void {
   ctx.unmanaged.push({ kind, id, name, reason: ownership ? `owned by ${ownership.owner}` : 'no keelson marker' });
+}
+
+/** A live snapshot's ownership, from the provider's mapping or, failing that, its description marker. */
+export function snapshotOwnership(s: LiveSnapshot): Ownership | undefined {
+  return s.ownership ?? parseSnapshotDescription(s.description).ownership;
+}
+
+/** A live record's ownership, from the provider's mapping or, failing that, its comment marker and tags. */
+export function recordOwnership(r: LiveRecord): Ownership | undefined {
+  return r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership;
 }
 
 /** A live server's ownership, from the provider's mapping or, failing that, its tags. */

@@ -3,10 +3,9 @@
  * reads its inputs and never changes them; the same inputs give the same plan and checksum.
  */
 import type { LiveState } from '../model/live.ts';
-import { parseRecordOwnership } from '../model/ownership.ts';
 import type { Manifests } from '../model/types.ts';
 import { checkCatalog } from './catalog-checks.ts';
-import { newContext } from './context.ts';
+import { newContext, recordOwnership } from './context.ts';
 import { fingerprintLive } from './fingerprint.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
 import { lastAddressGuards } from './last-address.ts';
@@ -62,7 +61,7 @@ function warnDanglingRecords(changes: Change[], live: LiveState, owner: string):
     const s = c.payload.server;
     const ips = new Set([s.ipv4, s.ipv6].filter(Boolean));
     for (const r of live.records) {
-      const mine = (r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership)?.owner === owner;
+      const mine = recordOwnership(r)?.owner === owner;
       if (!mine && ips.has(r.content)) out.push(`[Server/${c.name}] unmanaged record ${r.fqdn} ${r.type} ${r.content} points at server ${s.id}, which this plan deletes`);
     }
   }

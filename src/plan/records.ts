@@ -3,10 +3,10 @@
  * sets. Matching values stay; remaining pairs become in-place content updates (so a name keeps its
  * A record throughout); only the surplus is created or deleted, deletes after the set's other changes.
  */
-import { formatRecordComment, formatRecordTags, parseRecordComment, parseRecordOwnership } from '../model/ownership.ts';
+import { formatRecordComment, formatRecordTags, parseRecordComment } from '../model/ownership.ts';
 import type { LiveRecord, LiveZone } from '../model/live.ts';
 import type { DnsZoneDoc } from '../model/types.ts';
-import { addProblem, addUnmanaged, formatSource, type PlanContext } from './context.ts';
+import { addProblem, addUnmanaged, formatSource, recordOwnership, type PlanContext } from './context.ts';
 import { comparesPriority, effectiveRecordSettings, normalizeContent } from './normalize.ts';
 import { desiredRecordSets, recordKey, type WantSet, type WantValue } from './record-sets.ts';
 import type { Change, DesiredRecord, FieldChange } from './types.ts';
@@ -136,7 +136,7 @@ function planZone(ctx: PlanContext, lz: LiveZone, zone: DnsZoneDoc | undefined, 
 function reportConflicts(ctx: PlanContext, zone: DnsZoneDoc, lz: LiveZone, set: WantSet): void {
   for (const r of ctx.live.records) {
     if (r.zoneId !== lz.id || r.fqdn !== set.fqdn || r.type !== set.type) continue;
-    if (parseRecordOwnership(r.comment, r.tags).ownership?.owner === ctx.owner || r.ownership?.owner === ctx.owner) continue;
+    if (recordOwnership(r)?.owner === ctx.owner) continue;
     const c = normalizeContent(r.type, r.content, r.priority).content;
     if (set.values.some((v) => v.content === c)) {
       addProblem(ctx, zone.source, `DNSZone/${zone.metadata.name}`, set.spec.declaredBy.path,
@@ -150,7 +150,7 @@ export function planRecords(ctx: PlanContext): void {
   const docsByZone = new Map([...ctx.desired.dnsZones.values()].map((d) => [d.spec.zone.toLowerCase().replace(/\.$/, ''), d]));
   const owned = new Map<string, LiveRecord[]>();
   for (const r of [...ctx.live.records].sort((a, b) => a.id.localeCompare(b.id))) {
-    const o = r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership;
+    const o = recordOwnership(r);
     if (o?.owner !== ctx.owner) {
       addUnmanaged(ctx, 'DNSRecord', `${r.zoneId}/${r.id}`, `${r.fqdn} ${r.type} ${r.content}`, o);
       continue;

@@ -7,7 +7,8 @@
  * unrelated zone) leave the plan as it is.
  */
 import type { LiveState } from '../model/live.ts';
-import { isOwnedBy, parseRecordOwnership, parseServerTags, parseSnapshotDescription } from '../model/ownership.ts';
+import { isOwnedBy } from '../model/ownership.ts';
+import { recordOwnership, serverOwnership, snapshotOwnership } from './context.ts';
 import type { Manifests } from '../model/types.ts';
 import type { LiveObject } from './fingerprint.ts';
 import { normalizeFqdn } from './normalize.ts';
@@ -65,14 +66,14 @@ export function appearedInScope(
   return (obj) => {
     switch (obj.kind) {
       case 'Server':
-        return isOwnedBy(obj.server.ownership ?? parseServerTags(obj.server.tags).marks?.ownership, owner);
+        return isOwnedBy(serverOwnership(obj.server).ownership, owner);
       case 'Snapshot':
-        return isOwnedBy(obj.snapshot.ownership ?? parseSnapshotDescription(obj.snapshot.description).ownership, owner);
+        return isOwnedBy(snapshotOwnership(obj.snapshot), owner);
       case 'Zone':
         return zones.has(obj.zone.name);
       case 'DNSRecord': {
         const r = obj.record;
-        if (isOwnedBy(r.ownership ?? parseRecordOwnership(r.comment, r.tags).ownership, owner)) return true;
+        if (isOwnedBy(recordOwnership(r), owner)) return true;
         if (deleted.has(r.content)) return true;
         const zone = zoneNames.get(r.zoneId);
         return (zone === undefined || zones.has(zone)) && records.has(recordKey(r.fqdn, r.type));

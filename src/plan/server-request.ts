@@ -3,10 +3,9 @@
  * catalog, and the create hash that stands in for the inputs the provider cannot report back.
  */
 import { formatServerTags } from '../model/ownership.ts';
-import { parseSnapshotDescription } from '../model/ownership.ts';
 import type { LiveSnapshot } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
-import type { PlanContext } from './context.ts';
+import { snapshotOwnership, type PlanContext } from './context.ts';
 import { shortHash } from './hash.ts';
 import { normalizeTags } from './normalize.ts';
 import type { ImageRequest, ServerCreateRequest } from './types.ts';
@@ -36,7 +35,7 @@ export function ownedSnapshots(ctx: PlanContext, name: string): LiveSnapshot[] {
   return ctx.live.snapshots
     .filter((s) => s.status !== 'deleted')
     .filter((s) => {
-      const o = s.ownership ?? parseSnapshotDescription(s.description).ownership;
+      const o = snapshotOwnership(s);
       return o?.owner === ctx.owner && o.name === name;
     })
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));

@@ -8,7 +8,7 @@
 import { formatSnapshotDescription, parseSnapshotDescription } from '../model/ownership.ts';
 import type { LiveSnapshot } from '../model/live.ts';
 import type { Manifests } from '../model/types.ts';
-import { addProblem, formatSource, groupOwned, type PlanContext } from './context.ts';
+import { addProblem, formatSource, groupOwned, snapshotOwnership, type PlanContext } from './context.ts';
 import { shortHash } from './hash.ts';
 import type { Change, FieldChange } from './types.ts';
 
@@ -35,7 +35,7 @@ function planRebuildSnapshots(ctx: PlanContext, server: string, live: LiveSnapsh
 /** Plans snapshot changes; run after `planServers` (a new snapshot's source may be created in the same plan). */
 export function planSnapshots(ctx: PlanContext): void {
   const present = ctx.live.snapshots.filter((s) => s.status !== 'deleted');
-  const byName = groupOwned(ctx, 'Snapshot', present, (s) => s.ownership ?? parseSnapshotDescription(s.description).ownership, (s) => s.description || s.id);
+  const byName = groupOwned(ctx, 'Snapshot', present, snapshotOwnership, (s) => s.description || s.id);
   const names = [...new Set([...ctx.desired.snapshots.keys(), ...byName.keys()])].sort();
   const inUse = snapshotsInUse(ctx.desired);
   for (const name of names) {
