@@ -75,6 +75,29 @@ export class LockHeldError extends KeelsonError {
   }
 }
 
+/**
+ * The repository lock could not be used: no remote, an unreachable remote, or a lock ref that holds
+ * something other than a keelson lock. Raised before anything is written.
+ */
+export class LockError extends KeelsonError {
+  override name = 'LockError';
+}
+
+/**
+ * Fencing: this run held the lock, but the lock is no longer its own (taken over after it expired, or
+ * it could not be confirmed before its expiry). The run stops before its next write.
+ */
+export class LockLostError extends KeelsonError {
+  override name = 'LockLostError';
+  constructor(
+    readonly lock: string,
+    readonly epoch: number,
+    readonly why: string,
+  ) {
+    super(`${lock} lost (this run held epoch ${epoch}): ${why}; stopped before the next write`);
+  }
+}
+
 /** `file:line:col [Kind/name] spec.records[0].ttl`: where a problem is, as a human reads it. */
 export function formatLocation(p: SourceLocation): string {
   const where = `${p.file}:${p.line}:${p.col}`;

@@ -94,6 +94,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       }
       if (included.length === 0) return;
       try {
+        await opts.fence?.();
         await opts.providers.dns.applyRecordChanges(zone, set);
         for (const c of included) finish(c);
       } catch (err) {
@@ -135,6 +136,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       if (running >= parallelism) break;
       launch([c], async () => {
         try {
+          await opts.fence?.();
           await runResourceChange(c, ctxFor(c));
           finish(c);
         } catch (err) {

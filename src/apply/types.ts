@@ -30,6 +30,8 @@ export interface ApplyOptions {
   pollIntervalMs?: number;
   clock?: ApplyClock;
   onEvent?: (e: ApplyEvent) => void;
+  /** Fencing: awaited before each change or record batch starts; throws when this run lost the repository lock. */
+  fence?: () => Promise<void>;
 }
 
 export type ChangeStatus = 'done' | 'failed' | 'skipped';

@@ -15,9 +15,9 @@ import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session
 import { finishRebuildsFor } from './rebuild.ts';
 import { runRemovedServerHooks } from './removed-servers.ts';
 import { jsonApplyReporter, jsonEventLog } from './log-events.ts';
+import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
-interface ApplyOptions {
-  dir: string;
+interface ApplyOptions extends LockFlags {
   force?: string;
   parallelism: number;
   yes?: boolean;
@@ -48,7 +48,7 @@ async function confirm(plan: Plan): Promise<boolean> {
  * applied, 1 naming every failed change. Killing it at any point and running it again converges.
  */
 export function applyCommand(): Command {
-  return new Command('apply')
+  return withLockOptions(new Command('apply'))
     .description('apply a fresh plan, or a saved plan file (refused when the live state moved since it was made)')
     .argument('[file]', 'a plan saved by `keelson plan --out FILE`')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
@@ -56,9 +56,10 @@ export function applyCommand(): Command {
     .option('--parallelism <n>', 'changes running at once', positiveInt, 4)
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do), 1 refused or failed (every failed change is named).')
-    .action(async (file: string | undefined, opts: ApplyOptions, cmd: Command) => {
+    .action(locked('apply', async (file: string | undefined, opts: ApplyOptions, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project, manifests);
+      conn.providers = guard.providers(conn.providers);
       try {
         let plan: Plan;
         let live;
@@ -97,6 +98,7 @@ export function applyCommand(): Command {
             parallelism: opts.parallelism,
             pollIntervalMs: pollIntervalFor(conn),
             onEvent: (e) => reporter.onEvent(e),
+            fence: guard.fence,
           });
         } finally {
           reporter.close();
@@ -108,5 +110,5 @@ export function applyCommand(): Command {
       } finally {
         await conn.close();
       }
-    });
+    }));
 }

@@ -9,9 +9,9 @@ import { scrub } from '../secrets.ts';
 import { deploymentNamed, hostsOf, loadContext, notifiersOf } from './deploy-context.ts';
 import { EXIT } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
+import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
-interface DeployOptions {
-  dir: string;
+interface DeployOptions extends LockFlags {
   image?: string;
   ref?: string;
   only?: string;
@@ -22,7 +22,7 @@ const EXIT_HELP = `
 Exit codes: 0 every host succeeded, 1 a host failed (the rest were left on their version) or the
 manifests are invalid, 64 bad usage.`;
 
-async function runRollout(action: Action, name: string, opts: DeployOptions, cmd: Command): Promise<void> {
+async function runRollout(action: Action, name: string, opts: DeployOptions, cmd: Command, guard: Guard): Promise<void> {
   const events = jsonEventLog(cmd);
   const ctx = await loadContext(opts.dir);
   const doc = deploymentNamed(ctx, name);
@@ -31,7 +31,7 @@ async function runRollout(action: Action, name: string, opts: DeployOptions, cmd
   if (opts.ref && isContainer) throw new UsageError(`[Deployment/${name}] deploys a container image; use --image, not --ref`);
   const summary: RolloutSummary = await rollout({
     doc, action, version: opts.image ?? opts.ref, hosts: await hostsOf(ctx, doc, opts.only), root: ctx.project.root,
-    notifiers: notifiersOf(ctx),
+    notifiers: notifiersOf(ctx), fence: guard.fence,
     report: (p) => (events
       ? events(`${action}.step`, { deployment: name, host: p.host, step: p.step }, p.message)
       : process.stderr.write(scrub(`[${p.host}] ${p.step}: ${p.message}\n`))),
@@ -52,7 +52,7 @@ export function summaryJson(s: RolloutSummary): Record<string, unknown> {
 }
 
 export function deployCommand(): Command {
-  return new Command('deploy')
+  return withLockOptions(new Command('deploy'))
     .description('deploy a Deployment blue/green over SSH: start the new version, wait until healthy, switch nginx, stop the old')
     .argument('<name>', 'the Deployment to deploy')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
@@ -65,11 +65,11 @@ export function deployCommand(): Command {
 Examples:
   keelson deploy api --image ghcr.io/acme/api:1.4.2
   keelson deploy site --ref v2.3.0 --only web-1`)
-    .action((name: string, opts: DeployOptions, cmd: Command) => runRollout('deploy', name, opts, cmd));
+    .action(locked('deploy', (name: string, opts: DeployOptions, cmd: Command, guard: Guard) => runRollout('deploy', name, opts, cmd, guard)));
 }
 
 export function rollbackCommand(): Command {
-  return new Command('rollback')
+  return withLockOptions(new Command('rollback'))
     .description('switch each host back to its previous version (kept by the last deploy), health-gated')
     .argument('<name>', 'the Deployment to roll back')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
@@ -79,5 +79,5 @@ export function rollbackCommand(): Command {
 
 Example:
   keelson rollback api`)
-    .action((name: string, opts: DeployOptions, cmd: Command) => runRollout('rollback', name, opts, cmd));
+    .action(locked('rollback', (name: string, opts: DeployOptions, cmd: Command, guard: Guard) => runRollout('rollback', name, opts, cmd, guard)));
 }

@@ -6,6 +6,7 @@ import { jsonEventLog } from './log-events.ts';
 import { ask } from './prompt.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { clockFor, stepPrinter } from './workflow-session.ts';
+import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
 async function confirm(server: string): Promise<boolean> {
   return (await ask(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)) === server;
@@ -18,14 +19,14 @@ async function confirm(server: string): Promise<boolean> {
  * Safe to repeat; a rerun finishes what a crash left. Exit 0 when everything is gone, 1 naming the failed step.
  */
 export function destroyCommand(): Command {
-  return new Command('destroy')
+  return withLockOptions(new Command('destroy'))
     .description("destroy a server: its DNS records, destroy hooks, keelson's snapshots of it, then the instance")
     .argument('<server>', 'the Server (metadata.name), still in the manifests so its hooks are known')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .option('--force', 'delete the last A/AAAA record of a name the manifests still declare (never overrides protect)')
     .addHelpText('after', '\nRemove the Server from the manifests afterwards. Exit codes: 0 destroyed (or already gone), 1 refused or failed.')
-    .action(async (server: string, opts: { dir: string; yes?: boolean; force?: boolean }, cmd: Command) => {
+    .action(locked('destroy', async (server: string, opts: LockFlags & { yes?: boolean; force?: boolean }, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const doc = manifests.servers.get(server);
       if (!doc) throw new UsageError(`no Server named ${server} in the manifests (its destroy hooks are read from there)`);
@@ -34,11 +35,12 @@ export function destroyCommand(): Command {
         if (!(await confirm(server))) throw new UsageError('destroy cancelled');
       }
       const conn = await connectFor(project, manifests);
+      conn.providers = guard.providers(conn.providers);
       const events = jsonEventLog(cmd);
       try {
         const ctx: DestroyContext = {
           providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root, force: opts.force === true,
-          onStep: stepPrinter('destroy', server, events),
+          onStep: stepPrinter('destroy', server, events), fence: guard.fence,
         };
         process.stdout.write(`destroying Server/${server}\n`);
         const r = await destroyServer(ctx, doc);
@@ -47,5 +49,5 @@ export function destroyCommand(): Command {
       } finally {
         await conn.close();
       }
-    });
+    }));
 }

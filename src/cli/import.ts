@@ -8,9 +8,9 @@ import { adoptionManifests } from '../import/manifests.ts';
 import { observe } from '../providers/observe.ts';
 import { EXIT } from './exit.ts';
 import { connectFor, loadOrThrow } from './session.ts';
+import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
-interface ImportOptions {
-  dir: string;
+interface ImportOptions extends LockFlags {
   out?: string;
   server: string[];
   zone: string[];
@@ -25,7 +25,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
  * (comment marker) as this owner's and writes the manifests that describe them.
  */
 export function importCommand(): Command {
-  return new Command('import')
+  return withLockOptions(new Command('import'))
     .description('adopt existing unmanaged servers and records: mark them as yours and write their manifests')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--out <file>', 'where to write the manifests (default: <manifests>/imported.yaml)')
@@ -33,9 +33,10 @@ export function importCommand(): Command {
     .option('--zone <zone>', "adopt this zone's unmarked records (repeatable)", collect, [])
     .option('--all', 'adopt every unmarked server and record')
     .addHelpText('after', '\nWithout --server, --zone or --all, lists what could be adopted and changes nothing.\nExit codes: 0 done, 1 error.')
-    .action(async (opts: ImportOptions) => {
+    .action(locked('import', async (opts: ImportOptions, _cmd: Command, guard: Guard) => {
       const { project } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project);
+      conn.providers = guard.providers(conn.providers);
       try {
         // Adoption needs servers, zones and records; no per-region availability calls.
         const live = await observe(conn.providers, { regions: [] });
@@ -62,5 +63,5 @@ export function importCommand(): Command {
       } finally {
         await conn.close();
       }
-    });
+    }, (opts: ImportOptions) => Boolean(opts.all || opts.server.length > 0 || opts.zone.length > 0)));
 }

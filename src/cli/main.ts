@@ -6,6 +6,7 @@ import { describeError } from './exit.ts';
 import { destroyCommand } from './destroy.ts';
 import { hostsCommand } from './hosts.ts';
 import { importCommand } from './import.ts';
+import { lockCommand } from './lock.ts';
 import { planCommand } from './plan.ts';
 import { rebuildCommand } from './rebuild.ts';
 import { scheduleCommand } from './schedule.ts';
@@ -51,6 +52,7 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(rollbackCommand());
   program.addCommand(statusCommand());
   program.addCommand(hostsCommand());
+  program.addCommand(lockCommand());
   return program;
 }
 

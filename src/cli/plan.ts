@@ -6,6 +6,7 @@ import { scrub } from '../secrets.ts';
 import { useColor } from '../log.ts';
 import { EXIT } from './exit.ts';
 import { connectFor, gitRevision, loadOrThrow } from './session.ts';
+import { unguardedNotice } from './lock-guard.ts';
 
 interface PlanOptions {
   dir: string;
@@ -42,6 +43,8 @@ export function planCommand(): Command {
         const { plan } = await observeAndPlan(project, manifests, conn.providers, { revision: await gitRevision(project.root) });
         const format = opts.json ? 'json' : opts.markdown ? 'markdown' : 'text';
         process.stdout.write(`${formatPlan(plan, format, format === 'text' && useColor(process.stdout))}\n`);
+        const notice = await unguardedNotice(project);
+        if (notice) process.stderr.write(`${notice}\n`);
         if (opts.out) {
           writePlanFile(opts.out, plan);
           process.stderr.write(`saved plan ${plan.checksum.slice(0, 12)} to ${opts.out}\n`);

@@ -8,9 +8,9 @@ import { EXIT } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { stepPrinter, workflowContext } from './workflow-session.ts';
+import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
-interface RebuildOptions {
-  dir: string;
+interface RebuildOptions extends LockFlags {
   region?: string;
   snapshot?: string;
 }
@@ -26,20 +26,21 @@ function summary(r: RebuildResult): string {
  * the reason when a step failed (before the DNS flip the new server is destroyed again).
  */
 export function rebuildCommand(): Command {
-  return new Command('rebuild')
+  return withLockOptions(new Command('rebuild'))
     .description('rebuild a server from its snapshot: create → wait installed → move DNS → drain → carry bandwidth → destroy old')
     .argument('<server>', 'the Server (metadata.name)')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--region <region>', 'build in this region instead of the next one in the rotation')
     .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
     .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 failed (the reason is printed).')
-    .action(async (server: string, opts: RebuildOptions, cmd: Command) => {
+    .action(locked('rebuild', async (server: string, opts: RebuildOptions, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       if (!manifests.servers.has(server)) throw new UsageError(`no Server named ${server} in the manifests`);
       const conn = await connectFor(project, manifests);
+      conn.providers = guard.providers(conn.providers);
       try {
         process.stdout.write(`rebuilding Server/${server}\n`);
-        const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: stepPrinter('rebuild', server, jsonEventLog(cmd)) }), server, {
+        const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: stepPrinter('rebuild', server, jsonEventLog(cmd)), fence: guard.fence }), server, {
           ...(opts.region ? { region: opts.region } : {}),
           ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
         });
@@ -48,7 +49,7 @@ export function rebuildCommand(): Command {
       } finally {
         await conn.close();
       }
-    });
+    }));
 }
 
 /** apply's first stage: finish rebuilds left in progress, printing what it did. */

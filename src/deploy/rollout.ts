@@ -31,6 +31,8 @@ export interface RolloutRequest {
   report?: Reporter;
   /** Opens a host's connection; tests may pass their own. */
   connect?: (host: HostAddress) => Promise<Remote>;
+  /** Fencing: awaited before each host starts; throws when this run lost the repository lock. */
+  fence?: () => Promise<void>;
 }
 
 export type HostOutcome =
@@ -90,6 +92,7 @@ export async function rollout(req: RolloutRequest): Promise<RolloutSummary> {
     let remote: Remote | undefined;
     const startedAt = clock.now();
     try {
+      await req.fence?.();
       try {
         remote = await connect(host);
       } catch (err) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { DEFAULT_REBUILD_LIMITS, type ProjectConfig } from '../model/types.ts';
-import { asRaw, or, sshOf, ttlOf } from './normalize-common.ts';
+import { DEFAULT_REBUILD_LIMITS, type LockConfig, type ProjectConfig } from '../model/types.ts';
+import { asRaw, dur, or, sshOf, ttlOf } from './normalize-common.ts';
 
 /** keelson.yaml's spec, every default filled in; `root` is the absolute repository root. */
 export function normalizeProject(value: unknown, root: string, manifestsDir?: string): ProjectConfig {
@@ -11,6 +11,7 @@ export function normalizeProject(value: unknown, root: string, manifestsDir?: st
   const safety = asRaw(spec.safety);
   const defaults = asRaw(spec.defaults);
   const rebuilds = asRaw(spec.rebuilds);
+  const lock = asRaw(spec.lock);
   const region = defaults.region as string | undefined;
   return {
     root,
@@ -39,5 +40,18 @@ export function normalizeProject(value: unknown, root: string, manifestsDir?: st
       dnsTtl: ttlOf(defaults.dnsTtl) ?? 'auto',
       ssh: sshOf(defaults.ssh, undefined, root),
     },
+    lock: lockOf(lock),
+  };
+}
+
+function lockOf(lock: Record<string, unknown>): LockConfig {
+  const ttlMs = dur(lock, 'ttl', '2m');
+  return {
+    backend: or(lock, 'backend', 'git'),
+    remote: or(lock, 'remote', 'origin'),
+    ref: or(lock, 'ref', 'refs/keelson/lock'),
+    ttlMs,
+    renewMs: typeof lock.renew === 'string' ? dur(lock, 'renew', '0s') : Math.floor(ttlMs / 4),
+    waitMs: dur(lock, 'wait', '0s'),
   };
 }

@@ -259,4 +259,15 @@ export interface ProjectConfig {
   safety: { maxChangePercent: number; minCountForPercent: number };
   rebuilds: RebuildLimits;
   defaults: { region?: string; sshKeys: string[]; dnsTtl: Ttl; ssh: SshSettings };
+  lock: LockConfig;
+}
+
+/** keelson.yaml `lock:`, defaults filled in (renew is a quarter of the ttl unless given). */
+export interface LockConfig {
+  backend: 'git' | 'none';
+  remote: string;
+  ref: string;
+  ttlMs: Millis;
+  renewMs: Millis;
+  waitMs: Millis;
 }

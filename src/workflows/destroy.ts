@@ -35,6 +35,8 @@ export interface DestroyContext {
   /** Delete the last A/AAAA record of a name the manifests still declare (`--force`); never overrides `protect`. */
   force?: boolean;
   onStep?: (e: { server: string; step: DestroyStep; state: 'start' | 'done'; elapsedMs?: number; detail?: string }) => void;
+  /** Fencing: awaited before each step; throws when this run lost the repository lock. */
+  fence?: () => Promise<void>;
 }
 
 export interface DestroyResult {
@@ -61,6 +63,7 @@ export async function destroyServer(ctx: DestroyContext, doc: ServerDoc): Promis
   const result: DestroyResult = { server: name, recordsDeleted: 0, hooksRun: [], hooksSkipped: [], snapshotsDeleted: 0, instancesDeleted: [] };
   const step = async (s: DestroyStep, fn: () => Promise<string>): Promise<void> => {
     checkAborted(ctx.signal);
+    await ctx.fence?.();
     const start = ctx.clock.now();
     ctx.onStep?.({ server: name, step: s, state: 'start' });
     const detail = await fn();

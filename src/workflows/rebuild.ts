@@ -48,6 +48,8 @@ export interface WorkflowContext {
   pollInterval?: number;
   /** Shared by concurrent rebuilds so that install polling is one list call per interval. */
   watcher?: ServerWatcher;
+  /** Fencing: awaited before each step; throws when this run lost the repository lock. */
+  fence?: () => Promise<void>;
 }
 
 export interface RebuildOptions {
@@ -90,6 +92,7 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
 
   async function step<T>(s: RebuildStep, fn: () => Promise<{ value: T; detail?: string }>): Promise<T> {
     checkAborted(ctx.signal);
+    await ctx.fence?.();
     const start = ctx.clock.now();
     ctx.onStep?.({ server: name, step: s, state: 'start' });
     const { value, detail } = await fn();

@@ -63,7 +63,7 @@ describe('SIGKILL during apply', () => {
         ...process.env,
         VULTR_API_KEY: sim.tokens.vultr, VULTR_BASE_URL: sim.vultrBaseUrl,
         CLOUDFLARE_API_TOKEN: sim.tokens.cloudflare, CLOUDFLARE_BASE_URL: sim.cloudflareBaseUrl,
-        KEELSON_INSTALL_POLL_MS: '20', NO_COLOR: '1',
+        KEELSON_INSTALL_POLL_MS: '20', NO_COLOR: '1', KEELSON_LOCK: 'none',
       };
       for (const [nth, delay] of [firstKills[trial]!, secondKills[trial]!]) {
         const run = runApply(dir, env);

@@ -8,6 +8,8 @@ export function simEnv(sim: Simulator): Record<string, string> {
     VULTR_API_KEY: sim.tokens.vultr, VULTR_BASE_URL: sim.vultrBaseUrl,
     CLOUDFLARE_API_TOKEN: sim.tokens.cloudflare, CLOUDFLARE_BASE_URL: sim.cloudflareBaseUrl,
     KEELSON_INSTALL_POLL_MS: '5', NO_COLOR: '1',
+    // These tests run one keelson at a time in temp folders without a git remote: no lock, said explicitly.
+    KEELSON_LOCK: 'none',
   };
 }
 

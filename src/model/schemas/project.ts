@@ -46,6 +46,18 @@ export const projectSchema = kindSchema('Project', 'project.json', 'The project 
       [],
       { description: 'Limits on concurrent scheduled rebuilds.' },
     ),
+    lock: obj(
+      {
+        backend: { type: 'string', enum: ['git', 'none'], default: 'git', description: 'Where the lock every writing verb takes lives: "git" (a ref in the repository\'s remote) or "none" (no lock: only when nothing else ever writes to these providers and hosts).' },
+        remote: str('The git remote holding the lock.', { default: 'origin', minLength: 1 }),
+        ref: str('The ref the lock lives in.', { default: 'refs/keelson/lock', pattern: '^refs/[A-Za-z0-9._/-]+$' }),
+        ttl: { $ref: '#/$defs/duration', default: '2m', description: 'How long a lock lives without renewal: how long a crashed run blocks the next one.' },
+        renew: { $ref: '#/$defs/duration', description: 'How often the holder renews the lock (at most half the ttl; default a quarter of it).' },
+        wait: { $ref: '#/$defs/duration', default: '0s', description: 'How long a verb waits for another holder before giving up (`--lock-wait` overrides).' },
+      },
+      [],
+      { description: 'The lock that keeps two keelson runs on one repository from writing at once (see the README, "Locking").' },
+    ),
     defaults: obj(
       {
         region: str('Region for servers that name none.', { pattern: '^[a-z0-9-]{2,16}$' }),
