@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
+import { benchLock } from './lock.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
@@ -39,3 +40,4 @@ process.stdout.write(
 );
 await benchRebuild();
 await benchDeploy();
+await benchLock();
