@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SIMULATOR_HEADER } from '../providers/contact-guard.ts';
 import { SimAdmin } from './admin.ts';
 import { serveAdmin } from './admin-http.ts';
 import type { SimTokens } from './auth.ts';
@@ -98,6 +99,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   const admin = new SimAdmin(state);
   const server = createServer((req, res) => {
+    // Every answer says it is simulated, so keelson knows this endpoint's server addresses are made up.
+    res.setHeader(SIMULATOR_HEADER, 'vultr-v2 cloudflare-v4');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = apiOf(url.pathname);
     const done = url.pathname.startsWith('/_sim/') ? serveAdmin(admin, req, res, url) : api ? serveApi(state, api, req, res, url) : notFound(res);
