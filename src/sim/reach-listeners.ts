@@ -111,11 +111,15 @@ export async function openBlackhole(host: string, port: number): Promise<PortLis
     throw err;
   }
   child.removeAllListeners('exit');
+  // If a client got there first its connection fills the queue, and the filler's own SYN is dropped:
+  // then the queue is full either way, so a short wait ends it.
   const filler = connect({ host, port });
   filler.on('error', () => undefined);
   await new Promise<void>((resolve) => {
-    filler.once('connect', () => resolve());
-    filler.once('error', () => resolve());
+    const timer = setTimeout(resolve, 1000);
+    const done = (): void => (clearTimeout(timer), resolve());
+    filler.once('connect', done);
+    filler.once('error', done);
   });
   return {
     close: async () => {
