@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
+import { benchFailover } from './failover.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
@@ -38,4 +39,5 @@ process.stdout.write(
 `,
 );
 await benchRebuild();
+await benchFailover();
 await benchDeploy();
