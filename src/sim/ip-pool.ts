@@ -15,14 +15,19 @@ function ipv4At(n: number): string {
 
 const IPV4_SPACE = DOC_TOTAL + 131072 - 256;
 
-/** Allocates the next free IPv4 after `cursor`, skipping addresses in use; returns it and the new cursor. */
-export function allocateIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
-  for (let i = 0; i < IPV4_SPACE; i++) {
-    const n = (cursor + i) % IPV4_SPACE;
-    const ip = ipv4At(n);
+/** The first address of `at(0..space-1)` from `cursor` on (wrapping) that is not in use, and the cursor after it. */
+function nextFree(space: number, at: (n: number) => string, cursor: number, inUse: ReadonlySet<string>, what: string): { ip: string; cursor: number } {
+  for (let i = 0; i < space; i++) {
+    const n = (cursor + i) % space;
+    const ip = at(n);
     if (!inUse.has(ip)) return { ip, cursor: n + 1 };
   }
-  throw new Error('simulated IPv4 space exhausted');
+  throw new Error(`simulated ${what} space exhausted`);
+}
+
+/** Allocates the next free IPv4 after `cursor`, skipping addresses in use; returns it and the new cursor. */
+export function allocateIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
+  return nextFree(IPV4_SPACE, ipv4At, cursor, inUse, 'IPv4');
 }
 
 /** The gateway of an allocated IPv4 (its /24's .1). */
@@ -58,10 +63,5 @@ export function loopbackStart(random: () => number = Math.random): number {
 
 /** Allocates the next free loopback IPv4 after `cursor`; returns it and the new cursor. */
 export function allocateLoopbackIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
-  for (let i = 0; i < LOOPBACK_SPACE; i++) {
-    const n = (cursor + i) % LOOPBACK_SPACE;
-    const ip = loopbackAt(n);
-    if (!inUse.has(ip)) return { ip, cursor: n + 1 };
-  }
-  throw new Error('simulated loopback IPv4 space exhausted');
+  return nextFree(LOOPBACK_SPACE, loopbackAt, cursor, inUse, 'loopback IPv4');
 }
