@@ -7,6 +7,7 @@
  * round reads the zone again before acting.
  */
 import type { LiveRecord, LiveZone } from '../model/live.ts';
+import { canonicalIpv6 } from '../model/normalize.ts';
 import { formatRecordComment, formatRecordTags } from '../model/ownership.ts';
 import type { Manifests } from '../model/types.ts';
 import { inFailoverLane } from '../providers/rate-budget.ts';
@@ -57,7 +58,9 @@ export class DnsWriter {
     const set: RecordChangeSet = { deletes: [], updates: [], creates: [] };
     let skipped = 0;
     for (const a of actions) {
-      const have = live.filter((r) => r.fqdn === a.group.fqdn && r.type === a.group.type && r.content === a.address);
+      // Live contents are normalized; an IPv6 from the compute provider may be written differently.
+      const content = a.group.type === 'AAAA' ? canonicalIpv6(a.address) : a.address;
+      const have = live.filter((r) => r.fqdn === a.group.fqdn && r.type === a.group.type && r.content === content);
       if (a.op === 'remove' && have.length) set.deletes.push(...have.map((r) => r.id));
       else if (a.op === 'add' && !have.length) set.creates.push(this.input(a, zone));
       else skipped++;
