@@ -83,7 +83,7 @@ export class DnsWriter {
     const rec = a.group.record;
     const free = zone.plan === 'free';
     return {
-      fqdn: rec.fqdn, type: rec.type, content: a.address, ttl: rec.ttl, proxied: rec.proxied,
+      fqdn: rec.fqdn, type: rec.type, content: rec.type === 'AAAA' ? canonicalIpv6(a.address) : a.address, ttl: rec.ttl, proxied: rec.proxied,
       comment: formatRecordComment(rec.comment, o, free ? 100 : 500), tags: free ? [] : formatRecordTags(o),
     };
   }
