@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { benchApply } from './apply.ts';
 import { benchDeploy } from './deploy.ts';
 import { benchLock } from './lock.ts';
+import { benchFailover } from './failover.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
@@ -39,5 +40,6 @@ process.stdout.write(
 `,
 );
 await benchRebuild();
+await benchFailover();
 await benchDeploy();
 await benchLock();

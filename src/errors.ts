@@ -163,3 +163,21 @@ export function dottedPath(pointer: string): string {
     .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
     .join('');
 }
+
+/**
+ * keelson refused to contact an address: the Vultr endpoint is a simulator, so a server address
+ * outside loopback is made up (and may belong to this machine's own network). Raised before any
+ * packet is sent.
+ */
+export class AddressRefusedError extends KeelsonError {
+  override name = 'AddressRefusedError';
+  constructor(
+    readonly address: string,
+    readonly purpose: string,
+    readonly endpoint: string,
+  ) {
+    super(
+      `[address/${address}] ${purpose} refused: the Vultr endpoint ${endpoint} is a simulator, and a simulated server's address outside 127.0.0.0/8 is made up; it is never contacted (start the simulator with --reachable for loopback addresses)`,
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startSimulator, type Simulator } from '../sim/index.ts';
+import { startSimulator, type Simulator, type SimPort } from '../sim/index.ts';
+import { parsePortSpec } from '../sim/reach.ts';
 
 function positive(name: string) {
   return (value: string): number => {
@@ -7,6 +8,14 @@ function positive(name: string) {
     if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number`);
     return n;
   };
+}
+
+function collectPort(value: string, previous: SimPort[]): SimPort[] {
+  try {
+    return [...previous, parsePortSpec(value)];
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The environment that points keelson (and the SDKs) at a running simulator, as `NAME=value` lines. */
@@ -31,9 +40,13 @@ export function simCommand(): Command {
     .option('--state <file>', 'keep the simulated world in this file across restarts')
     .option('--speed <factor>', 'simulated time per wall time (100: a 5-minute install takes 3 s)', positive('speed'), 1)
     .option('--seed <file>', 'start from this world fixture (JSON or YAML) instead of the default world')
-    .action(async (opts: { port: number; state?: string; speed: number; seed?: string }) => {
+    .option('--reachable', 'give every server its own 127.x.y.z address and serve its ports there while it is installed and running')
+    .option('--serve <port>', 'with --reachable: a port every server serves, http:PORT[/PATH][=STATUS] or tcp:PORT (repeatable)', collectPort, [])
+    .action(async (opts: { port: number; state?: string; speed: number; seed?: string; reachable?: boolean; serve: SimPort[] }) => {
+      if (opts.serve.length && !opts.reachable) throw new InvalidArgumentError('--serve needs --reachable');
       const sim = await startSimulator({
         port: opts.port, speed: opts.speed, ...(opts.state && { statePath: opts.state }), ...(opts.seed && { seed: opts.seed }),
+        ...(opts.reachable && { reachable: { ports: opts.serve } }),
       });
       process.stdout.write(`${simEnvironment(sim).join('\n')}\n`);
       process.stderr.write(`keelson sim: listening on ${sim.url} (admin API under ${sim.url}/_sim/); Ctrl-C stops it\n`);

@@ -21,7 +21,8 @@ export function clockFor(conn: Connection): Clock {
 export function workflowContext(project: ProjectConfig, manifests: Manifests, conn: Connection, extra: Partial<WorkflowContext> = {}): WorkflowContext {
   const pollInterval = conn.simulator ? 10_000 : pollIntervalFor(conn);
   // The embedded simulator's servers do not exist: their addresses are never contacted, so health passes.
-  const probe = conn.simulator ? simulatedProbe : undefined;
+  // Reachable ones answer on loopback, so their health check runs for real.
+  const probe = conn.simulator && !conn.simulator.reachable ? simulatedProbe : undefined;
   return { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), pollInterval, ...(probe && { probe }), ...extra };
 }
 

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import { HostKeyError, UsageError } from '../errors.ts';
 import type { SshSettings } from '../model/types.ts';
+import { assertMayContact } from '../providers/contact-guard.ts';
 import { readSecretEnv, registerSecret } from '../secrets.ts';
 import { findKnownKeys, fingerprint, keyTypeOf, readKnownHosts } from './known-hosts.ts';
 import type { ExecOptions, ExecResult, HttpAnswer, Remote } from './types.ts';
@@ -56,6 +57,7 @@ async function authConfig(ssh: SshSettings, root: string, env: NodeJS.ProcessEnv
  * HostKeyError for an unknown or changed key (naming both fingerprints), or the connection's error.
  */
 export async function connectHost(host: HostAddress, ssh: SshSettings, opts: { root: string; env?: NodeJS.ProcessEnv }): Promise<Remote> {
+  await assertMayContact(host.address, `ssh to ${host.name}`);
   const env = opts.env ?? process.env;
   const known = findKnownKeys(await readKnownHosts(knownHostsPath(opts.root, ssh)), host.address, host.port);
   const auth = await authConfig(ssh, opts.root, env);
@@ -83,6 +85,7 @@ export async function connectHost(host: HostAddress, ssh: SshSettings, opts: { r
 
 /** Fetches a host's key without logging in (for `keelson hosts trust`). */
 export async function fetchHostKey(address: string, port: number, timeoutMs: number): Promise<Buffer> {
+  await assertMayContact(address, `host key fetch from ${address}:${port}`);
   const client = new Client();
   let seen: Buffer | undefined;
   await new Promise<void>((done, reject) => {

@@ -82,5 +82,12 @@ function gitOf(r: Raw): GitSource {
 
 export function normalizeNotifier(c: CheckedDocument): NotifierDoc {
   const spec = specOf(c);
-  return { kind: 'Notifier', ...envelopeOf(c), spec: { webhook: webhookOf(spec.webhook), events: [...or<string[]>(spec, 'events', ['*'])] } };
+  const pushover = spec.pushover ? asRaw(spec.pushover) : undefined;
+  return {
+    kind: 'Notifier', ...envelopeOf(c),
+    spec: {
+      webhook: webhookOf(spec.webhook), events: [...or<string[]>(spec, 'events', ['*'])], format: or(spec, 'format', 'keelson'),
+      ...(pushover && { pushover: { tokenEnv: pushover.tokenEnv as string, userEnv: pushover.userEnv as string } }),
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import type { DnsRecordSpec, DnsZoneDoc, ProjectConfig, RecordSource, ServerDoc, Ttl } from '../model/types.ts';
-import { asRaw, envelopeOf, healthCheckOf, opt, or, type Raw, selectorOf, specOf, ttlOf } from './normalize-common.ts';
+import type { DnsRecordSpec, DnsZoneDoc, FailoverPolicy, ProjectConfig, RecordSource, ServerDoc, Ttl } from '../model/types.ts';
+import { asRaw, dur, envelopeOf, healthCheckOf, opt, or, type Raw, selectorOf, specOf, ttlOf } from './normalize-common.ts';
 import type { CheckedDocument } from './validate-schema.ts';
 
 /**
@@ -35,11 +35,18 @@ export function normalizeZone(c: CheckedDocument, project: ProjectConfig): DnsZo
       source: recordSource(r),
       ...(priority === undefined ? {} : { priority }),
       ...(comment === undefined ? {} : { comment }),
-      ...(failover ? { failover: { check: healthCheckOf(failover.check), minHealthy: or(failover, 'minHealthy', 1), notify: [...or<string[]>(failover, 'notify', [])] } } : {}),
+      ...(failover ? { failover: failoverOf(failover) } : {}),
       declaredBy: { kind: 'DNSZone', name, path: `/spec/records/${i}` },
     };
   });
   return { kind: 'DNSZone', ...envelopeOf(c), spec: { provider: 'cloudflare', zone, defaultTtl, records } };
+}
+
+function failoverOf(f: Raw): FailoverPolicy {
+  return {
+    check: healthCheckOf(f.check), minHealthy: or(f, 'minHealthy', 1), holdDown: dur(f, 'holdDown', '30s'),
+    scheme: or(f, 'scheme', 'http'), tlsVerify: or(f, 'tlsVerify', true), notify: [...or<string[]>(f, 'notify', [])],
+  };
 }
 
 function recordSource(r: Raw): RecordSource {

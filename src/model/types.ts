@@ -141,6 +141,10 @@ export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'NS' | 'SRV' | 
 export interface FailoverPolicy {
   check: HealthCheck;
   minHealthy: number;
+  /** A removed target stays out at least this long (ms). */
+  holdDown: Millis;
+  scheme: 'http' | 'https';
+  tlsVerify: boolean;
   notify: string[];
 }
 
@@ -216,9 +220,14 @@ export interface DeploymentSpec {
   notify: string[];
 }
 
+export type NotifierFormat = 'keelson' | 'ntfy' | 'pushover' | 'slack' | 'discord';
+
 export interface NotifierSpec {
   webhook: Webhook;
   events: string[];
+  /** Absent means `keelson` (the signed JSON event). */
+  format?: NotifierFormat;
+  pushover?: { tokenEnv: string; userEnv: string };
 }
 
 interface Doc<K extends ManifestKind, S> {

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { NotifierDoc, Webhook } from '../model/types.ts';
 import { readSecretEnv, scrub } from '../secrets.ts';
+import { sendToNotifier } from './formats.ts';
 
 /** What keelson tells notifiers. `event` reads `area.what`, e.g. `deploy.succeeded`. */
 export interface NotifyEvent {
@@ -50,7 +51,7 @@ export async function sendWebhook(hook: Webhook, event: NotifyEvent, env: NodeJS
  */
 export async function notifyAll(notifiers: NotifierDoc[], event: NotifyEvent, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const targets = notifiers.filter((n) => eventMatches(n.spec.events, event.event));
-  const results = await Promise.allSettled(targets.map((n) => sendWebhook(n.spec.webhook, event, env)));
+  const results = await Promise.allSettled(targets.map((n) => sendToNotifier(n, event, env)));
   return results.flatMap((r, i) =>
     r.status === 'rejected' ? [scrub(`[Notifier/${targets[i]?.metadata.name}] sending ${event.event} failed: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`)] : [],
   );

@@ -74,7 +74,8 @@ function budget(api: 'vultr' | 'cloudflare', given: RateBudget | BudgetSettings 
 export function connectEndpoints(endpoints: Endpoints, settings: ProviderSettings = DEFAULT_PROVIDER_SETTINGS, opts: ConnectOptions = {}): Connection {
   const budgets = {
     vultr: budget('vultr', opts.budgets?.vultr, { limit: settings.vultr.requestsPerSecond, windowMs: 1000 }),
-    cloudflare: budget('cloudflare', opts.budgets?.cloudflare, { limit: settings.cloudflare.requestsPerFiveMinutes, windowMs: 300_000 }),
+    // 5% of Cloudflare's window is kept for failover actions (src/failover), whatever else runs.
+    cloudflare: budget('cloudflare', opts.budgets?.cloudflare, { limit: settings.cloudflare.requestsPerFiveMinutes, windowMs: 300_000, reserve: Math.floor(settings.cloudflare.requestsPerFiveMinutes / 20) }),
   };
   const retry = opts.retry ?? DEFAULT_RETRY;
   const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry, rateLimitWaitMs: opts.vultrRateLimitWaitMs });

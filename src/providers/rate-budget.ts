@@ -4,6 +4,7 @@
  * Built on p-queue's strict (sliding-window) mode: at most `limit` calls start in any `windowMs`.
  * A `retry-after` from the provider pauses the whole budget, not just the call that saw it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
 
 export type ApiName = 'vultr' | 'cloudflare';
@@ -14,6 +15,18 @@ export interface BudgetSettings {
   windowMs: number;
   /** Calls in flight at once (a courtesy to the provider, and what keeps sockets few). */
   concurrency?: number;
+  /**
+   * Calls per window kept for the failover lane (`inFailoverLane`): other calls may start at most
+   * `limit - reserve` per window, so a large apply cannot starve a failover action. Default 0.
+   */
+  reserve?: number;
+}
+
+const lane = new AsyncLocalStorage<'failover'>();
+
+/** Runs `fn` with every budgeted call it makes in the failover lane: reserved capacity, and ahead of the queue. */
+export function inFailoverLane<T>(fn: () => Promise<T>): Promise<T> {
+  return lane.run('failover', fn);
 }
 
 export interface RateBudget {
@@ -43,6 +56,9 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
     strict: true,
     concurrency: settings.concurrency ?? 16,
   });
+  const reserve = Math.min(settings.reserve ?? 0, settings.limit - 1);
+  // Everything outside the failover lane passes this gate first, which leaves `reserve` per window free.
+  const gate = reserve > 0 ? new PQueue({ ...paceOf({ ...settings, limit: settings.limit - reserve }), strict: true, concurrency: settings.concurrency ?? 16 }) : undefined;
   let holdUntil = 0;
   let timer: NodeJS.Timeout | undefined;
   let started = 0;
@@ -52,10 +68,12 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
       return started;
     },
     run<T>(fn: () => Promise<T>): Promise<T> {
-      return queue.add(() => {
+      const job = () => {
         started += 1;
         return fn();
-      }) as Promise<T>;
+      };
+      if (lane.getStore() === 'failover') return queue.add(job, { priority: 1 }) as Promise<T>;
+      return (gate ? gate.add(() => queue.add(job)) : queue.add(job)) as Promise<T>;
     },
     holdFor(ms: number) {
       const until = Date.now() + ms;

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimAdmin } from './admin.ts';
 import type { FaultSpec } from './faults.ts';
-import type { ForeignRef } from './types.ts';
+import type { ReachFaultSpec } from './reach.ts';
+import type { ForeignRef, SimPort } from './types.ts';
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -40,13 +41,19 @@ const OPS: Record<string, AdminOp> = {
   'GET /_sim/foreign': (a) => ({ foreign: a.foreign(), touches: a.foreignTouches() }),
   'POST /_sim/foreign': (a, b) => (a.markForeign(b as unknown as ForeignRef), { foreign: a.foreign() }),
   'POST /_sim/save': async (a) => (await a.save(), { ok: true }),
+  'GET /_sim/reach': (a) => ({ instances: a.reach() }),
+  'POST /_sim/reach/sync': async (a) => (await a.syncReachable(), { instances: a.reach() }),
+  'GET /_sim/instances/:id/reach': (a, _b, id) => a.reachOf(id),
+  'PUT /_sim/instances/:id/ports': (a, b, id) => a.setPorts(id, b.ports as SimPort[]),
+  'POST /_sim/instances/:id/faults': async (a, b, id) => ({ fault: await a.addReachFault(id, b as unknown as ReachFaultSpec) }),
+  'DELETE /_sim/instances/:id/faults': async (a, _b, id) => ({ removed: await a.clearReachFaults(id) }),
 };
 
 /** Serves the admin API under `/_sim/` (JSON in, JSON out; 400 with `{error}` on bad input). */
 export async function serveAdmin(admin: SimAdmin, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
-  const m = /^(\/_sim\/faults)\/([^/]+)$/.exec(url.pathname);
-  const key = m ? `${method} ${m[1]}/:id` : `${method} ${url.pathname.replace(/\/$/, '')}`;
+  const m = /^(\/_sim\/faults)\/([^/]+)$/.exec(url.pathname) ?? /^(\/_sim\/instances)\/([^/]+)(\/[a-z]+)$/.exec(url.pathname);
+  const key = m ? `${method} ${m[1]}/:id${m[3] ?? ''}` : `${method} ${url.pathname.replace(/\/$/, '')}`;
   const op = OPS[key];
   let status = 200;
   let out: unknown;
@@ -55,7 +62,7 @@ export async function serveAdmin(admin: SimAdmin, req: IncomingMessage, res: Ser
     out = { error: `no admin operation ${method} ${url.pathname}`, operations: Object.keys(OPS) };
   } else {
     try {
-      out = await op(admin, await jsonBody(req), m?.[2] ?? '');
+      out = await op(admin, await jsonBody(req), decodeURIComponent(m?.[2] ?? ''));
     } catch (err) {
       status = 400;
       out = { error: err instanceof Error ? err.message : String(err) };

@@ -2,6 +2,8 @@ import type { SimState, ForeignTouch, LatencySettings } from './state.ts';
 import type { Fault, FaultSpec } from './faults.ts';
 import type { ForeignRef, WorldData } from './types.ts';
 import type { RateLimitSettings } from './settings.ts';
+import type { SimInstance, SimPort } from './types.ts';
+import { checkPorts, type Reachability, type ReachFault, type ReachFaultSpec, type ReachView } from './reach.ts';
 import { foreignKey } from './world.ts';
 
 /**
@@ -9,7 +11,10 @@ import { foreignKey } from './world.ts';
  * `/_sim/` (see admin-http.ts). Nothing here goes through auth, rate limits, faults or counters.
  */
 export class SimAdmin {
-  constructor(private readonly state: SimState) {}
+  constructor(
+    private readonly state: SimState,
+    private readonly reachability?: Reachability,
+  ) {}
 
   /** Calls received per `METHOD template` (e.g. `POST /v2/instances`), including refused ones. */
   counters(): Record<string, number> {
@@ -70,6 +75,7 @@ export class SimAdmin {
   advance(ms: number): number {
     this.state.clock.advance(ms);
     this.state.saver?.schedule();
+    void this.reachability?.sync();
     return this.state.clock.now();
   }
 
@@ -101,6 +107,59 @@ export class SimAdmin {
   /** Writes the state file now (no-op without `statePath`). */
   async save(): Promise<void> {
     await this.state.saver?.saveNow();
+  }
+
+  /** Reachable mode: what every server serves on its loopback address now. */
+  reach(): ReachView[] {
+    const r = this.reach$();
+    return [...this.state.world.instances.values()].map((i) => r.view(i));
+  }
+
+  /** Reachable mode: one server's view; `ref` is an instance id, its address, or a label only one server has. */
+  reachOf(ref: string): ReachView {
+    return this.reach$().view(this.instance(ref));
+  }
+
+  /** Reachable mode: the ports a server serves (`[]`: none, so a test may bind its own servers there). */
+  async setPorts(ref: string, ports: SimPort[]): Promise<ReachView> {
+    const inst = this.instance(ref);
+    const next = { ...inst, ports: checkPorts(ports) };
+    this.state.world.instances.set(inst.id, next);
+    this.state.saver?.schedule();
+    await this.reach$().sync();
+    return this.reach$().view(next);
+  }
+
+  /** Reachable mode: a fault on one server (down, blackhole, slow, http-status), for `durationMs` of simulated time. */
+  async addReachFault(ref: string, spec: ReachFaultSpec): Promise<ReachFault> {
+    const f = this.reach$().addFault(this.instance(ref).id, spec);
+    await this.reach$().sync();
+    return f;
+  }
+
+  async clearReachFaults(ref: string): Promise<number> {
+    const n = this.reach$().clearFaults(this.instance(ref).id);
+    await this.reach$().sync();
+    return n;
+  }
+
+  /** Reachable mode: resolves once every server's sockets match its life and faults at this moment. */
+  async syncReachable(): Promise<void> {
+    await this.reach$().sync();
+  }
+
+  private reach$(): Reachability {
+    if (!this.reachability) throw new RangeError('the simulator was not started reachable (keelson sim --reachable)');
+    return this.reachability;
+  }
+
+  private instance(ref: string): SimInstance {
+    const all = [...this.state.world.instances.values()];
+    const byId = all.find((i) => i.id === ref || i.ip === ref);
+    if (byId) return byId;
+    const named = all.filter((i) => i.label === ref);
+    if (named.length === 1) return named[0]!;
+    throw new RangeError(named.length ? `${named.length} instances are labelled ${ref}; use an id` : `no instance ${ref}`);
   }
 
   /** Every served `METHOD template`. */

@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SIMULATOR_HEADER } from '../providers/contact-guard.ts';
 import { SimAdmin } from './admin.ts';
 import { serveAdmin } from './admin-http.ts';
 import type { SimTokens } from './auth.ts';
@@ -10,10 +11,12 @@ import { FaultBook, prng, type FaultSpec } from './faults.ts';
 import { loadStateFile, removeStaleTemps, StateSaver } from './persistence.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { Router } from './router.ts';
+import { checkPorts, Reachability } from './reach.ts';
 import { readSeedFile, worldFromSeed, type WorldSeed } from './seed.ts';
 import { apiOf, serveApi, type SimResponseEvent } from './server.ts';
 import { DEFAULT_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_TIMINGS, type RateLimitSettings, type SimLimits, type SimTimings } from './settings.ts';
 import { SimState } from './state.ts';
+import type { SimPort } from './types.ts';
 import { vultrRoutes } from './vultr/routes.ts';
 
 export { SimAdmin } from './admin.ts';
@@ -22,7 +25,8 @@ export type { FaultSpec, Fault, FaultEffect } from './faults.ts';
 export type { SimResponseEvent } from './server.ts';
 export type { ForeignTouch, LatencySettings } from './state.ts';
 export type { WorldSeed } from './seed.ts';
-export type { WorldData, ForeignRef } from './types.ts';
+export type { WorldData, ForeignRef, SimPort } from './types.ts';
+export type { ReachFault, ReachFaultSpec, ReachView } from './reach.ts';
 export { DEFAULT_TIMINGS, DEFAULT_LIMITS, DEFAULT_RATE_LIMITS } from './settings.ts';
 export type { SimTimings, SimLimits, RateLimitSettings } from './settings.ts';
 
@@ -55,6 +59,11 @@ export interface SimulatorOptions {
   randomSeed?: number;
   /** Called with every API response (not admin ones), e.g. to validate it against the specs. */
   onResponse?: (e: SimResponseEvent) => void;
+  /**
+   * Reachable servers: every instance gets its own 127.x.y.z address (never 127.0.0.1) and serves
+   * `ports` there (per instance: a seed's `ports`, or the admin API) while it is installed and running.
+   */
+  reachable?: boolean | { ports?: SimPort[] };
 }
 
 /** A running simulator. `stop()` closes every connection and writes the state file one last time. */
@@ -67,6 +76,8 @@ export interface Simulator {
   cloudflareBaseUrl: string;
   tokens: SimTokens;
   admin: SimAdmin;
+  /** True when instances answer on their loopback addresses (see `reachable`). */
+  reachable: boolean;
   stop(): Promise<void>;
 }
 
@@ -94,10 +105,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const saver = options.statePath ? new StateSaver(options.statePath, () => state.world.toData(clock.now())) : undefined;
   const state: SimState = new SimState(
     seed, clock, router, faults, new RateLimiter(rateSettings(options.rateLimits), clock.windowNow), tokens, timings, limits,
-    { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 }, random, saver, options.onResponse,
+    { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 }, random, saver, options.onResponse, options.reachable !== undefined && options.reachable !== false,
   );
-  const admin = new SimAdmin(state);
+  const reach = state.loopback ? new Reachability(state, checkPorts(typeof options.reachable === 'object' ? options.reachable.ports ?? [] : [])) : undefined;
+  const admin = new SimAdmin(state, reach);
   const server = createServer((req, res) => {
+    // Every answer says it is simulated, so keelson knows this endpoint's server addresses are made up.
+    res.setHeader(SIMULATOR_HEADER, 'vultr-v2 cloudflare-v4');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = apiOf(url.pathname);
     const done = url.pathname.startsWith('/_sim/') ? serveAdmin(admin, req, res, url) : api ? serveApi(state, api, req, res, url) : notFound(res);
@@ -109,10 +123,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   server.keepAliveTimeout = 5_000;
   await listen(server, options.port ?? 0);
   if (saver && !saved) await saver.saveNow();
+  if (reach) {
+    reach.start();
+    await reach.sync();
+  }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, vultrBaseUrl: `${url}/v2`, cloudflareBaseUrl: `${url}/client/v4`, tokens, admin,
+    url, vultrBaseUrl: `${url}/v2`, cloudflareBaseUrl: `${url}/client/v4`, tokens, admin, reachable: reach !== undefined,
     async stop() {
+      await reach?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (saver) await saver.saveNow();

@@ -15,14 +15,19 @@ function ipv4At(n: number): string {
 
 const IPV4_SPACE = DOC_TOTAL + 131072 - 256;
 
-/** Allocates the next free IPv4 after `cursor`, skipping addresses in use; returns it and the new cursor. */
-export function allocateIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
-  for (let i = 0; i < IPV4_SPACE; i++) {
-    const n = (cursor + i) % IPV4_SPACE;
-    const ip = ipv4At(n);
+/** The first address of `at(0..space-1)` from `cursor` on (wrapping) that is not in use, and the cursor after it. */
+function nextFree(space: number, at: (n: number) => string, cursor: number, inUse: ReadonlySet<string>, what: string): { ip: string; cursor: number } {
+  for (let i = 0; i < space; i++) {
+    const n = (cursor + i) % space;
+    const ip = at(n);
     if (!inUse.has(ip)) return { ip, cursor: n + 1 };
   }
-  throw new Error('simulated IPv4 space exhausted');
+  throw new Error(`simulated ${what} space exhausted`);
+}
+
+/** Allocates the next free IPv4 after `cursor`, skipping addresses in use; returns it and the new cursor. */
+export function allocateIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
+  return nextFree(IPV4_SPACE, ipv4At, cursor, inUse, 'IPv4');
 }
 
 /** The gateway of an allocated IPv4 (its /24's .1). */
@@ -35,4 +40,28 @@ export function ipv6For(n: number): { network: string; ip: string } {
   const a = (Math.floor(n / 65536) % 65536).toString(16);
   const b = (n % 65536).toString(16);
   return { network: `2001:db8:${a}:${b}::`, ip: `2001:db8:${a}:${b}:5400:4ff:fe00:${(n % 4096).toString(16)}` };
+}
+
+/**
+ * Loopback addresses for `reachable` simulators: 127.B.C.D with B in 1..254 and D in 1..254, so never
+ * 127.0.0.x (127.0.0.1 is everyone's) and never a .0 or .255 host. Linux routes all of 127/8 to `lo`,
+ * so each is bindable with no setup. A simulator starts at a random point of this space, so that
+ * simulators running side by side (parallel tests) do not hand out the same address.
+ */
+const LOOPBACK_SPACE = 254 * 256 * 254;
+
+function loopbackAt(n: number): string {
+  const b = Math.floor(n / (256 * 254));
+  const c = Math.floor(n / 254) % 256;
+  return `127.${b + 1}.${c}.${(n % 254) + 1}`;
+}
+
+/** A random starting point in the loopback space. */
+export function loopbackStart(random: () => number = Math.random): number {
+  return Math.floor(random() * LOOPBACK_SPACE);
+}
+
+/** Allocates the next free loopback IPv4 after `cursor`; returns it and the new cursor. */
+export function allocateLoopbackIpv4(cursor: number, inUse: ReadonlySet<string>): { ip: string; cursor: number } {
+  return nextFree(LOOPBACK_SPACE, loopbackAt, cursor, inUse, 'loopback IPv4');
 }

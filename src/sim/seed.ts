@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { WorldData } from './types.ts';
 import { defaultWorld } from './default-world.ts';
+import { checkPorts } from './reach.ts';
 
 /** A seed: sections given replace those of the default world; anything left out comes from it. */
 export interface WorldSeed {
@@ -39,6 +40,14 @@ export async function readSeedFile(path: string): Promise<WorldSeed> {
 function checkWorld(w: WorldData): void {
   const zones = new Set(w.cloudflare.zones.map((z) => z.id));
   for (const r of w.cloudflare.records) if (!zones.has(r.zone_id)) throw new Error(`seed: record ${r.id} names unknown zone ${r.zone_id}`);
+  for (const i of w.vultr.instances) {
+    if (i.ports === undefined) continue;
+    try {
+      i.ports = checkPorts(i.ports);
+    } catch (err) {
+      throw new Error(`seed: instance ${i.id} ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
   const plans = new Set(w.vultr.plans.map((p) => p.id));
   for (const [region, list] of Object.entries(w.vultr.availability)) {
     for (const p of list) if (!plans.has(p)) throw new Error(`seed: availability of ${region} names unknown plan ${p}`);

@@ -41,8 +41,10 @@ export class SimState {
     private readonly random: () => number,
     readonly saver: StateSaver | undefined,
     readonly onResponse: ((e: SimResponseEvent) => void) | undefined,
+    /** Reachable mode: instances get loopback addresses (see reach.ts). */
+    readonly loopback = false,
   ) {
-    this.world = new World(seed);
+    this.world = new World(seed, { loopback });
   }
 
   count(endpoint: string): void {
@@ -65,7 +67,7 @@ export class SimState {
 
   /** Back to the seed world (counters, faults and touches are left alone). */
   resetWorld(): void {
-    this.world = new World(this.seed);
+    this.world = new World(this.seed, { loopback: this.loopback });
     this.saver?.schedule();
   }
 }

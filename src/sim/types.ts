@@ -87,9 +87,24 @@ export interface SimInstance {
   features: string[];
   user_scheme: string;
   install: { kind: InstallKind; startedAt: number; durationMs: number };
+  /**
+   * Reachable mode only: the ports served on the instance's address (default: the simulator's
+   * `reachable.ports`). `[]` serves nothing, leaving the address free for a test's own servers.
+   */
+  ports?: SimPort[];
   /** Bytes per UTC day, settled up to `meteredUntil` (simulated epoch ms). */
   bandwidth: Record<string, { incoming_bytes: number; outgoing_bytes: number }>;
   meteredUntil: number;
+}
+
+/** A port a reachable simulated server answers on: HTTP (a health path answering a status) or plain TCP. */
+export interface SimPort {
+  port: number;
+  protocol: 'http' | 'tcp';
+  /** HTTP: the health path (default `/health`); other paths answer 404. */
+  path?: string;
+  /** HTTP: the health path's status (default 200). */
+  status?: number;
 }
 
 export type SnapshotStatus = 'pending' | 'complete' | 'deleted';

@@ -2,7 +2,7 @@ import type {
   ForeignRef, SimInstance, SimRecord, SimReservedIp, SimSnapshot, SimZone, VultrAccount, VultrOs, VultrPlan, VultrRegion,
   VultrSshKey, VultrStartupScript, WorldData,
 } from './types.ts';
-import { allocateIpv4, ipv6For } from './ip-pool.ts';
+import { allocateIpv4, allocateLoopbackIpv4, ipv6For, loopbackStart } from './ip-pool.ts';
 import { PageCache } from './page-cache.ts';
 import { RevisionMap } from './revision-map.ts';
 
@@ -33,8 +33,11 @@ export class World {
   private readonly zoneSets: RevisionMap<string, RevisionMap<string, SimRecord>>;
   foreign: Map<string, ForeignRef>;
   ipCursor: number;
+  /** Set in reachable mode: IPv4s then come from 127.0.0.0/8 (see ip-pool.ts), from this cursor. */
+  private loopbackCursor: number | undefined;
 
-  constructor(data: WorldData) {
+  /** `loopback`: hand out (and give seeded instances) loopback IPv4s instead of documentation ones. */
+  constructor(data: WorldData, opts: { loopback?: boolean } = {}) {
     const d = structuredClone(data);
     this.account = d.vultr.account;
     this.regions = d.vultr.regions;
@@ -52,6 +55,24 @@ export class World {
     for (const r of d.cloudflare.records) this.zoneRecords(r.zone_id)?.set(r.id, r);
     this.foreign = new Map(d.foreign.map((f) => [foreignKey(f), f]));
     this.ipCursor = d.ipCursor;
+    if (opts.loopback) {
+      this.loopbackCursor = loopbackStart();
+      // A seed written for the default mode gives documentation addresses: reachable servers need loopback
+      // ones, and the seed's A records that pointed at a server follow it to its new address.
+      const moved = new Map<string, string>();
+      for (const inst of [...this.instances.values()]) {
+        if (inst.ip.startsWith('127.')) continue;
+        const ip = this.allocateIpv4();
+        moved.set(inst.ip, ip);
+        this.instances.set(inst.id, { ...inst, ip });
+      }
+      for (const set of this.records.values()) {
+        for (const r of [...set.values()]) {
+          const to = r.type === 'A' ? moved.get(r.content) : undefined;
+          if (to) set.set(r.id, { ...r, content: to });
+        }
+      }
+    }
   }
 
   private map<K, V>(entries?: Iterable<readonly [K, V]>): RevisionMap<K, V> {
@@ -80,6 +101,11 @@ export class World {
     const inUse = new Set<string>();
     for (const i of this.instances.values()) inUse.add(i.ip);
     for (const r of this.reservedIps.values()) if (r.ip_type === 'v4') inUse.add(r.subnet);
+    if (this.loopbackCursor !== undefined) {
+      const next = allocateLoopbackIpv4(this.loopbackCursor, inUse);
+      this.loopbackCursor = next.cursor;
+      return next.ip;
+    }
     const { ip, cursor } = allocateIpv4(this.ipCursor, inUse);
     this.ipCursor = cursor;
     return ip;

@@ -5,15 +5,17 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { HealthCheck } from '../model/types.ts';
+import { assertMayContact } from '../providers/contact-guard.ts';
 
 export type HealthOutcome = { ok: true } | { ok: false; why: string };
 
 /** One check of `check` against `address`. Tests and the bench plug in their own. */
 export type HealthProbe = (address: string, check: HealthCheck, timeoutMs: number) => Promise<HealthOutcome>;
 
-/** The real probe: GET http://ADDRESS:PORT/PATH expecting the status, or a TCP connect. */
-export const directProbe: HealthProbe = (address, check, timeoutMs) =>
-  new Promise((resolve) => {
+/** The real probe: GET http://ADDRESS:PORT/PATH expecting the status, or a TCP connect. Refuses a simulator's made-up address. */
+export const directProbe: HealthProbe = async (address, check, timeoutMs) => {
+  await assertMayContact(address, `health check ${check.type} ${address}:${check.port}`);
+  return new Promise((resolve) => {
     const done = (o: HealthOutcome): void => resolve(o);
     if (check.type === 'tcp') {
       const sock = connect({ host: address, port: check.port, timeout: timeoutMs });
@@ -30,3 +32,4 @@ export const directProbe: HealthProbe = (address, check, timeoutMs) =>
     req.once('error', (e) => done({ ok: false, why: `GET ${check.path}: ${e.message}` }));
     req.end();
   });
+};

@@ -6,10 +6,13 @@ const failover = obj(
   {
     check: ref('healthCheck'),
     minHealthy: int('Never drop below this many targets in the record set, even if they fail their checks.', 1, 100, 1),
-    notify: list({ $ref: '#/$defs/name' }, 'Notifiers (by name) told when a target is removed or re-added.', { uniqueItems: true }),
+    holdDown: { $ref: '#/$defs/duration', default: '30s', description: 'A removed target stays out at least this long, and comes back only after healthyThreshold passes in a row (no flapping).' },
+    scheme: { type: 'string', enum: ['http', 'https'], default: 'http', description: 'For an http check: plain HTTP, or HTTPS with the record\'s name as TLS server name. Either way the Host header is the record\'s name.' },
+    tlsVerify: bool('For https: verify the certificate against the record\'s name.', true),
+    notify: list({ $ref: '#/$defs/name' }, 'Notifiers (by name) told when a target goes down or comes back, is held at minHealthy, or the prober is suspect.', { uniqueItems: true }),
   },
   ['check'],
-  { description: 'Remove the record of a target that fails its health check, and put it back when it recovers.' },
+  { description: 'Probe every target of this A/AAAA record set (from the controller); remove the record of a target that fails its check, and put it back when it recovers.' },
 );
 
 const record = obj(

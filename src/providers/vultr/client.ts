@@ -7,6 +7,7 @@
 import vultrNode from '@vultr/vultr-node';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
+import { noteVultrEndpoint } from '../contact-guard.ts';
 import { classifyVultrError } from './errors.ts';
 
 export interface VultrInstance {
@@ -96,6 +97,8 @@ export interface VultrClient {
 const PER_PAGE = '500';
 
 export function createVultrClient(opts: VultrClientOptions): VultrClient {
+  // A simulator's server addresses are made up: the guard must know before anyone contacts one.
+  noteVultrEndpoint({ baseUrl: opts.baseUrl });
   // The SDK is CommonJS and untyped: one cast here, typed methods everywhere else.
   const sdk = (vultrNode as unknown as { initialize(c: { apiKey: string; baseUrl?: string }): Record<string, Record<string, SdkFn>> })
     .initialize({ apiKey: opts.apiKey, baseUrl: opts.baseUrl });
