@@ -1,0 +1,9 @@
+/**
+ * Runs once before any test file: brings dist/ up to date with src/, so every test that spawns
+ * bin/keelson.js runs the current sources (a stale build can neither pass nor fail a test).
+ */
+import { buildDist } from '../scripts/build-dist.ts';
+
+export function setup(): void {
+  buildDist();
+}
