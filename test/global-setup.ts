@@ -3,7 +3,8 @@
  * bin/keelson.js runs the current sources (a stale build can neither pass nor fail a test).
  */
 import { buildDist } from '../scripts/build-dist.ts';
+import { buildValidators } from '../scripts/build-validators.ts';
 
 export function setup(): void {
-  buildDist();
+  buildValidators(buildDist().outDir);
 }

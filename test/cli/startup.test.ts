@@ -17,8 +17,8 @@ const RECORDER = join(ROOT, 'test', 'helpers', 'record-modules.js');
 const tmp = mkdtempSync(join(tmpdir(), 'keelson-startup-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** What must not load for `--help` and `validate`: the SDKs, SSH, the simulator, the planner's observe stage. */
-const HEAVY = [/node_modules\/cloudflare\//, /node_modules\/@vultr\//, /node_modules\/ssh2\//, /\/dist\/sim\//, /\/dist\/providers\//, /node_modules\/tsx\//];
+/** What must not load for `--help` and `validate`: the ajv compiler (dist/ has precompiled validators), the SDKs, SSH, the simulator, the providers, tsx. */
+const HEAVY = [/node_modules\/ajv\/dist\/compile\//, /node_modules\/cloudflare\//, /node_modules\/@vultr\//, /node_modules\/ssh2\//, /\/dist\/sim\//, /\/dist\/providers\//, /node_modules\/tsx\//];
 
 let runs = 0;
 function loadedBy(args: string[], env: Record<string, string> = {}): { code: number | null; modules: string[]; stdout: string; stderr: string } {
@@ -71,6 +71,12 @@ describe('start-up', () => {
     expect(r.code).toBe(0);
     expect(heavyIn(r.modules)).toEqual([]);
     expect(r.modules.some((m) => m.endsWith('/dist/manifest/load-project.js'))).toBe(true);
+  });
+
+  it('a verb loads an SDK only when it calls that provider (`keelson schedule` reads manifests only)', () => {
+    const r = loadedBy(['schedule', '--dir', 'examples/vpn-fleet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.modules.filter((m) => /node_modules\/(cloudflare|@vultr)\//.test(m))).toEqual([]);
   });
 
   it('the recorder sees the SDKs when a verb does use them (`keelson plan` on the embedded simulator)', () => {

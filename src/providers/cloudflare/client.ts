@@ -5,7 +5,7 @@
  * Lists page by `result_info.total_pages` (the SDK's auto-pagination always asks for one empty page
  * more), and a listing whose count disagrees with `total_count` is an error, never a shorter list.
  */
-import { Cloudflare } from './sdk.ts';
+import { cloudflareSdk } from './sdk.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { classifyCloudflareError } from './errors.ts';
@@ -63,7 +63,7 @@ interface PageLike<T> {
 }
 
 export function createCloudflareClient(opts: CloudflareClientOptions): CloudflareClient {
-  const sdk = new Cloudflare({ apiToken: opts.apiToken, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs ?? 60_000 });
+  const sdk = new (cloudflareSdk().default)({ apiToken: opts.apiToken, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs ?? 60_000 });
 
   function call<T>(operation: string, fn: () => Promise<T>, idempotent: boolean, resource?: string): Promise<T> {
     return callProvider(fn, { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyCloudflareError(err, operation, resource) });
