@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildDist } from '../scripts/build-dist.ts';
 import { buildValidators } from '../scripts/build-validators.ts';
+import { buildVendor } from '../scripts/build-vendor.ts';
 import { loadNote, median } from './machine.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -31,7 +32,9 @@ export interface StartupFigures {
 
 /** `rounds` pairs per command, interleaved: node, --help, node, validate, node, --help, … */
 export function benchStartup(rounds = 7): StartupFigures[] {
-  buildValidators(buildDist().outDir);
+  const { outDir } = buildDist();
+  buildValidators(outDir);
+  buildVendor(outDir);
   const commands = [
     { name: 'keelson --help', args: [BIN, '--help'], aim: 3 },
     { name: 'keelson validate (examples/two-region-saas)', args: [BIN, 'validate', '--dir', 'examples/two-region-saas'], aim: 6 },

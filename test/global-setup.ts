@@ -4,7 +4,10 @@
  */
 import { buildDist } from '../scripts/build-dist.ts';
 import { buildValidators } from '../scripts/build-validators.ts';
+import { buildVendor } from '../scripts/build-vendor.ts';
 
 export function setup(): void {
-  buildValidators(buildDist().outDir);
+  const { outDir } = buildDist();
+  buildValidators(outDir);
+  buildVendor(outDir);
 }
