@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../src/manifest/load-project.ts';
+import { loadNote } from './machine.ts';
 
 const FILES = 500;
 const DOCS_PER_FILE = 10;
@@ -50,7 +51,7 @@ export async function benchValidate(): Promise<void> {
     if (!result.ok) throw new Error(`bench fixture is invalid: ${result.problems[0]?.message}`);
     const docs = [...Object.values(result.manifests)].reduce((n, m: Map<string, unknown>) => n + m.size, 0);
     const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
-    console.log(`validate: ${docs} documents in ${FILES} files: ${ms.toFixed(0)} ms wall (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU; wall grows on a busy machine), peak heap ${mb(peakHeap)}, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (RSS before ${mb(rssBefore)})`);
+    console.log(`validate: ${docs} documents in ${FILES} files: ${ms.toFixed(0)} ms wall (${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU; wall grows on a busy machine), peak heap ${mb(peakHeap)}, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (RSS before ${mb(rssBefore)}; ${loadNote()})`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -53,7 +53,11 @@ export async function fleetProject(servers: number, records: number): Promise<st
   for (let i = 0; i < records; i++) {
     recs.push(i < servers ? { name: `s-${i}`, type: 'A', ttl: 'auto', servers: [`s-${i}`] } : { name: `t-${i}`, type: 'TXT', ttl: 'auto', value: `value ${i}` });
   }
-  docs.push({ apiVersion: 'keelson.dev/v1', kind: 'DNSZone', metadata: { name: 'net' }, spec: { zone: 'example.net', records: recs } });
-  await writeFile(join(root, 'manifests', 'fleet.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+  // Files of at most 1,000 servers each and the zone on its own: every file stays under the 1 MiB limit.
+  for (let f = 0; f * 1000 < docs.length; f++) {
+    await writeFile(join(root, 'manifests', `fleet-${f}.yaml`), docs.slice(f * 1000, (f + 1) * 1000).map((d) => stringify(d)).join('---\n'));
+  }
+  const zoneDoc = { apiVersion: 'keelson.dev/v1', kind: 'DNSZone', metadata: { name: 'net' }, spec: { zone: 'example.net', records: recs } };
+  await writeFile(join(root, 'manifests', 'zone.yaml'), stringify(zoneDoc));
   return root;
 }

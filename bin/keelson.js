@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so a fresh `npm ci` is all a user needs: no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/ (plain JavaScript: no TypeScript loader at start-up). `npm ci` builds it
+// through the `prepare` script; after editing src/, `npm run build` (the tests rebuild it themselves).
+import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('keelson is not built: run `npm run build` in its checkout (`npm ci` does it)\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

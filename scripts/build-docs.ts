@@ -15,6 +15,6 @@ function replaceBetween(text: string, startMark: string, endMark: string, body: 
 const path = join(import.meta.dirname, '..', 'README.md');
 let text = readFileSync(path, 'utf8');
 text = replaceBetween(text, REFERENCE_START, REFERENCE_END, renderReference());
-text = replaceBetween(text, CLI_REFERENCE_START, CLI_REFERENCE_END, renderCliReference());
+text = replaceBetween(text, CLI_REFERENCE_START, CLI_REFERENCE_END, await renderCliReference());
 writeFileSync(path, text);
 console.log('wrote the manifest and CLI references into README.md');

@@ -6,7 +6,7 @@ import type { LiveState } from './model/live.ts';
 import type { Manifests, ProjectConfig } from './model/types.ts';
 import { planChanges } from './plan/plan.ts';
 import type { Plan } from './plan/types.ts';
-import { observe } from './providers/observe.ts';
+import { observe, zoneKey } from './providers/observe.ts';
 import type { Providers } from './providers/types.ts';
 
 export interface Planned {
@@ -15,22 +15,28 @@ export interface Planned {
 }
 
 /**
- * The regions whose availability to check. Every zone is listed (not only those in the manifests), so
- * records keelson owns in a zone whose manifest was removed are still seen and cleaned up.
+ * What to observe for these manifests: the regions whose availability to check, and the zones whose
+ * records are listed in full (those a DNSZone names). Every other zone the token sees is searched only
+ * for records carrying a keelson marker, so records keelson owns in a zone whose manifest was removed
+ * are still seen and cleaned up without listing every record of every zone.
  */
-export function observeScope(manifests: Manifests): { regions: string[] } {
+export function observeScope(manifests: Manifests): { regions: string[]; zones: string[] } {
   const regions = new Set<string>();
   for (const s of manifests.servers.values()) {
     regions.add(s.spec.region);
     for (const r of s.spec.rebuild?.regions ?? []) regions.add(r);
   }
   for (const p of manifests.regionPools.values()) for (const r of p.spec.regions) regions.add(r);
-  return { regions: [...regions].sort() };
+  const zones = new Set([...manifests.dnsZones.values()].map((z) => zoneKey(z.spec.zone)));
+  return { regions: [...regions].sort(), zones: [...zones].sort() };
 }
 
-/** Observes the live state the manifests need and plans against it. Read-only: makes no write call. */
-export async function observeAndPlan(project: ProjectConfig, manifests: Manifests, providers: Providers, opts: { revision?: string; now?: () => Date } = {}): Promise<Planned> {
-  const live = await observe(providers, { ...observeScope(manifests), now: opts.now });
+/**
+ * Observes the live state the manifests need and plans against it. Read-only: makes no write call.
+ * `sweep: false` skips the search of unmanaged zones for orphans (see `orphanSweep`).
+ */
+export async function observeAndPlan(project: ProjectConfig, manifests: Manifests, providers: Providers, opts: { revision?: string; now?: () => Date; sweep?: boolean } = {}): Promise<Planned> {
+  const live = await observe(providers, { ...observeScope(manifests), now: opts.now, ...(opts.sweep !== undefined && { sweep: opts.sweep }) });
   const plan = planChanges(manifests, live, {
     owner: project.owner,
     safety: project.safety,

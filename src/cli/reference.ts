@@ -20,9 +20,9 @@ function section(cmd: Command, path: string[]): string[] {
   return out;
 }
 
-/** The CLI reference in the README: every verb's `--help`, generated so it cannot drift. */
-export function renderCliReference(): string {
-  const program = withWidth(buildProgram());
+/** The CLI reference in the README: every verb's `--help` (every verb loaded), generated so it cannot drift. */
+export async function renderCliReference(): Promise<string> {
+  const program = withWidth(await buildProgram('all'));
   const lines = ['### `keelson`', '', '```', program.helpInformation().trimEnd(), '```', ''];
   for (const cmd of program.commands) lines.push(...section(cmd, ['keelson']));
   return lines.join('\n');

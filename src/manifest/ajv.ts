@@ -1,15 +1,18 @@
 /**
- * The schema validators: one ajv instance in strict mode, one compiled validator per kind, built
- * from exactly the JSON that is published under `schemas/`. Each kind is compiled once per process, on
- * first use.
+ * The schema validators: one compiled validator per kind, built from exactly the JSON that is published
+ * under `schemas/`. In dist/ they are precompiled by the build (`schema-validators.cjs`, ajv's
+ * standalone code for the same schemas, options and formats), so a run loads no ajv compiler; run from
+ * the TypeScript sources, each kind is compiled once per process, on first use.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type * as AjvModule from 'ajv';
+import type { Ajv, Options, ValidateFunction } from 'ajv';
 import { Cron } from 'croner';
-import * as ajvFormats from 'ajv-formats';
 import { KIND_SCHEMAS, buildSchema, type KindName } from '../model/schemas/build.ts';
 
-// ajv-formats ships CommonJS with a default export; under ESM the callable sits on `.default`.
-const addFormats = (ajvFormats as unknown as { default: (a: Ajv, f: string[]) => Ajv }).default;
+const load = createRequire(import.meta.url);
 
 // A fleet repeats the same few schedules and zones thousands of times; parsing each once is enough.
 const cronCache = new Map<string, string | undefined>();
@@ -42,25 +45,52 @@ export function isTimeZone(tz: string): boolean {
   return ok;
 }
 
-let ajv: Ajv | undefined;
-const validators = new Map<KindName, ValidateFunction>();
+/** The formats the schemas use; the precompiled validators call these same functions. */
+export const SCHEMA_FORMATS = {
+  uri: (load('ajv-formats/dist/formats') as { fullFormats: { uri: (s: string) => boolean } }).fullFormats.uri,
+  cron: { type: 'string', validate: (s: string) => cronProblem(s) === undefined },
+  timezone: { type: 'string', validate: isTimeZone },
+} as const;
 
-function makeAjv(): Ajv {
-  // strictRequired is off: the schemas say "exactly one of these fields" as oneOf branches that only
-  // list `required`, which that check would refuse; every other strict check stays on.
-  const a = new Ajv({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true });
-  addFormats(a, ['uri']);
-  a.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
-  a.addFormat('timezone', { type: 'string', validate: isTimeZone });
+/**
+ * An ajv instance as the manifest schemas need it; the build precompiles with this same function.
+ * strictRequired is off: the schemas say "exactly one of these fields" as oneOf branches that only
+ * list `required`, which that check would refuse; every other strict check stays on.
+ */
+export function createAjv(extra: Options = {}): Ajv {
+  const { Ajv: AjvClass } = load('ajv') as typeof AjvModule;
+  const a = new AjvClass({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true, ...extra });
+  for (const [name, format] of Object.entries(SCHEMA_FORMATS)) a.addFormat(name, format);
   return a;
 }
 
-/** The compiled validator for a kind, compiled on first use (a repository seldom uses every kind). */
+/** Where the build writes the precompiled validators, beside this module (so only in dist/). */
+export const PRECOMPILED_VALIDATORS = 'schema-validators.cjs';
+
+type Precompiled = Partial<Record<KindName, ValidateFunction>>;
+
+let ajv: Ajv | undefined;
+let precompiled: Precompiled | null | undefined;
+const validators = new Map<KindName, ValidateFunction>();
+
+function precompiledValidators(): Precompiled | undefined {
+  if (precompiled === undefined) {
+    const file = fileURLToPath(new URL(`./${PRECOMPILED_VALIDATORS}`, import.meta.url));
+    precompiled = existsSync(file) ? (load(file) as (formats: typeof SCHEMA_FORMATS) => Precompiled)(SCHEMA_FORMATS) : null;
+  }
+  return precompiled ?? undefined;
+}
+
+/** Whether this copy of the module validates with the build's precompiled validators (dist/) or compiles its own. */
+export function usesPrecompiledValidators(): boolean {
+  return precompiledValidators() !== undefined;
+}
+
+/** The validator for a kind: precompiled, or compiled on first use (a repository seldom uses every kind). */
 export function validatorFor(kind: KindName): ValidateFunction {
   let v = validators.get(kind);
   if (!v) {
-    ajv ??= makeAjv();
-    v = ajv.compile(buildSchema(KIND_SCHEMAS[kind].source));
+    v = precompiledValidators()?.[kind] ?? (ajv ??= createAjv()).compile(buildSchema(KIND_SCHEMAS[kind].source));
     validators.set(kind, v);
   }
   return v;
@@ -68,9 +98,12 @@ export function validatorFor(kind: KindName): ValidateFunction {
 
 /** A validator for a sub-schema of a kind's schema, addressed by its JSON pointer (compiled once, cached by ajv). */
 export function subValidator(kind: KindName, pointer: string): ValidateFunction | undefined {
-  const id = (validatorFor(kind).schema as { $id: string }).$id;
+  // Only explanations of invalid documents need this: the ajv compiler is loaded for them alone.
+  ajv ??= createAjv();
+  const schema = buildSchema(KIND_SCHEMAS[kind].source) as { $id: string };
   try {
-    return (ajv as Ajv).getSchema(`${id}${pointer}`);
+    if (!ajv.getSchema(schema.$id)) ajv.addSchema(schema);
+    return ajv.getSchema(`${schema.$id}${pointer}`);
   } catch {
     // A branch that cannot compile alone only costs the oneOf its nicer message.
     return undefined;

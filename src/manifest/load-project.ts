@@ -31,7 +31,8 @@ export interface LoadOptions {
 /**
  * Loads and validates the repository at `root` (the folder holding keelson.yaml). Never throws for
  * bad input: problems come back sorted by file, line and column, all of them in one run. Safe to
- * call repeatedly; each call reads the files afresh.
+ * call repeatedly; each call sees the files as they are now (a file unchanged since this process read
+ * it is not read again).
  */
 export async function loadProject(root: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const limits: LoadLimits = { ...DEFAULT_LIMITS, ...opts.limits };

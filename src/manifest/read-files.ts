@@ -3,7 +3,8 @@
  * sizes are checked with stat before anything is read, bytes must be UTF-8, and symlinks must
  * resolve inside the repository. Nothing here parses YAML.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Problem } from '../errors.ts';
 
@@ -39,6 +40,24 @@ const MANIFEST_EXT = /\.ya?ml$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 /** Files read at once: enough to keep the disk and libuv's threads busy, few enough to bound memory. */
 const READ_CONCURRENCY = 16;
+
+/**
+ * Texts already read in this process, by absolute path, with the stat that vouches for them: a process
+ * that loads the repository again (a controller cycle, `apply` after `import`) reads only what changed.
+ */
+const readCache = new Map<string, { stat: string; text: string }>();
+const READ_CACHE_ENTRIES = 20_000;
+let diskReads = 0;
+
+/** What must be unchanged for a cached text to stand: the file's identity, size and both timestamps. */
+function statKey(s: Stats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+}
+
+/** Manifest files this process has read from disk so far (unchanged files are read once). */
+export function manifestFileReads(): number {
+  return diskReads;
+}
 
 /** A problem about a whole file, located at its first character. */
 export function fileProblem(file: string, message: string): Problem {
@@ -77,7 +96,7 @@ export async function loadManifestFiles(
   if (!isInside(realRoot, realDir)) {
     return { files: [], problems: [fileProblem(displayPath(root, dir), 'manifests folder resolves outside the repository')] };
   }
-  const found: { abs: string; size: number }[] = [];
+  const found: { abs: string; size: number; stat: string }[] = [];
   const seenDirs = new Set<string>();
   const skip = new Set(exclude);
 
@@ -104,7 +123,7 @@ export async function loadManifestFiles(
       }
       const info = await stat(target);
       if (info.isDirectory()) await walk(child, target);
-      else if (info.isFile() && MANIFEST_EXT.test(entry.name) && !skip.has(child)) found.push({ abs: child, size: info.size });
+      else if (info.isFile() && MANIFEST_EXT.test(entry.name) && !skip.has(child)) found.push({ abs: child, size: info.size, stat: statKey(info) });
     }
   };
   await walk(dir, realDir);
@@ -114,24 +133,24 @@ export async function loadManifestFiles(
   }
   // The total cap is checked in file order before anything is read; the files under it are then
   // read a few at a time, and their results kept in that order.
-  const wanted: { abs: string; file: string; size: number }[] = [];
+  const wanted: { abs: string; file: string; size: number; stat: string }[] = [];
   let overTotal: Problem | undefined;
   let total = 0;
-  for (const { abs, size } of found) {
+  for (const { abs, size, stat: key } of found) {
     const file = displayPath(root, abs);
     total += size;
     if (total > limits.maxTotalBytes) {
       overTotal = fileProblem(file, `the manifests exceed ${formatBytes(limits.maxTotalBytes)} in total; refusing to read more`);
       break;
     }
-    wanted.push({ abs, file, size });
+    wanted.push({ abs, file, size, stat: key });
   }
   const reads = new Array<SourceFile | { problem: Problem }>(wanted.length);
   let next = 0;
   const reader = async (): Promise<void> => {
     for (let i = next++; i < wanted.length; i = next++) {
       const w = wanted[i] as (typeof wanted)[number];
-      reads[i] = await readSourceFile(w.abs, w.file, limits, w.size);
+      reads[i] = await readSourceFile(w.abs, w.file, limits, { size: w.size, stat: w.stat });
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, wanted.length) }, reader));
@@ -144,16 +163,30 @@ export async function loadManifestFiles(
   return { files, problems };
 }
 
-/** Reads one file after checking its size (stat first unless `knownSize` is given) and decodes it as strict UTF-8. */
-export async function readSourceFile(abs: string, file: string, limits: LoadLimits, knownSize?: number): Promise<SourceFile | { problem: Problem }> {
-  const size = knownSize ?? (await lstat(abs)).size;
+/**
+ * Reads one file after checking its size (stat first unless `known` gives it) and decodes it as strict
+ * UTF-8. A file whose stat is unchanged since this process last read it is not read again.
+ */
+export async function readSourceFile(abs: string, file: string, limits: LoadLimits, known?: { size: number; stat: string }): Promise<SourceFile | { problem: Problem }> {
+  let size = known?.size;
+  let key = known?.stat;
+  if (size === undefined || key === undefined) {
+    const info = await stat(abs);
+    size = info.size;
+    key = statKey(info);
+  }
   if (size > limits.maxFileBytes) {
     return { problem: fileProblem(file, `file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit per file`) };
   }
+  const cached = readCache.get(abs);
+  if (cached?.stat === key) return { file, text: cached.text };
+  diskReads++;
   const bytes = await readFile(abs);
   if (bytes.length > limits.maxFileBytes) return { problem: fileProblem(file, `file grew past the ${formatBytes(limits.maxFileBytes)} limit while being read`) };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    // Kept only when the file did not change while it was read (its size is the cheap witness).
+    if (bytes.length === size && (readCache.size < READ_CACHE_ENTRIES || readCache.has(abs))) readCache.set(abs, { stat: key, text });
     return { file, text };
   } catch {
     return { problem: { ...fileProblem(file, 'file is not valid UTF-8'), ...firstBadByte(bytes) } };

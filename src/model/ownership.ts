@@ -124,6 +124,12 @@ export function parseSnapshotDescription(description: string): { text: string; o
 const RECORD_MARK = new RegExp(`(?:^| )\\[k:(${ID})(?:/(${ID}))?\\]$`);
 
 /**
+ * Text every record marker contains, and the tag every owned record on a paid zone carries, whoever
+ * the owner: what a provider-side search for keelson's records asks for (it may return more, never less).
+ */
+export const RECORD_MARK_SEARCH = { commentContains: '[k:', tagPresent: 'keelson-owner' } as const;
+
+/**
  * A record comment with keelson's marker appended, within `limit` characters. The manifest name is
  * dropped from the marker when it does not fit (the owner alone always fits next to a 60-character
  * comment, since owner ids are at most 32 characters). Throws when even that does not fit.

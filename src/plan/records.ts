@@ -57,15 +57,41 @@ function diffPair(set: WantSet, v: WantValue, h: Have): FieldChange[] {
   return f;
 }
 
-/** Pairs desired values with live records: equal content first, then a replaced server's old address, then in order. */
+/** Live records sort as they always have (`localeCompare`); one collator does it without a lookup per call. */
+const collate = new Intl.Collator().compare;
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Pairs desired values with live records: equal content first, then a replaced server's old address, then
+ * in order. Live records are indexed by content once, so a set of n values and n records costs n log n.
+ */
 function match(set: WantSet | undefined, haves: Have[]): { pairs: [WantValue, Have][]; creates: WantValue[]; deletes: Have[] } {
-  const left = [...haves].sort((a, b) => a.content.localeCompare(b.content) || a.rec.id.localeCompare(b.rec.id));
+  const left = [...haves].sort((a, b) => collate(a.content, b.content) || collate(a.rec.id, b.rec.id));
+  const taken = new Set<number>();
+  const byContent = new Map<string, number[]>();
+  left.forEach((h, i) => push(byContent, h.content, i));
+  const take = (content: string | undefined): Have | undefined => {
+    const list = content === undefined ? undefined : byContent.get(content);
+    while (list?.length && taken.has(list[0]!)) list.shift();
+    const i = list?.shift();
+    if (i === undefined) return undefined;
+    taken.add(i);
+    return left[i];
+  };
+  let next = 0;
+  const takeNext = (): Have | undefined => {
+    while (next < left.length && taken.has(next)) next++;
+    if (next >= left.length) return undefined;
+    taken.add(next);
+    return left[next++];
+  };
   const pairs: [WantValue, Have][] = [];
   const unpaired: WantValue[] = [];
-  const take = (content: string | undefined): Have | undefined => {
-    const i = content === undefined ? -1 : left.findIndex((h) => h.content === content);
-    return i < 0 ? undefined : left.splice(i, 1)[0];
-  };
   for (const v of set?.values ?? []) {
     const h = take(typeof v.content === 'string' ? v.content : undefined);
     if (h) pairs.push([v, h]);
@@ -79,21 +105,20 @@ function match(set: WantSet | undefined, haves: Have[]): { pairs: [WantValue, Ha
   }
   const creates: WantValue[] = [];
   for (const v of rest) {
-    const h = left.shift();
+    const h = takeNext();
     if (h) pairs.push([v, h]);
     else creates.push(v);
   }
-  return { pairs, creates, deletes: left };
+  return { pairs, creates, deletes: left.filter((_, i) => !taken.has(i)) };
 }
 
-function planZone(ctx: PlanContext, lz: LiveZone, zone: DnsZoneDoc | undefined, owned: LiveRecord[]): void {
+/** Records other owners (or nobody) hold in a zone, by record set: what a desired value may collide with. */
+type ForeignRecords = Map<string, Map<string, LiveRecord[]>>;
+
+function planZone(ctx: PlanContext, lz: LiveZone, zone: DnsZoneDoc | undefined, owned: LiveRecord[], foreign: ForeignRecords): void {
   const sets = zone ? desiredRecordSets(ctx, zone) : new Map<string, WantSet>();
   const byKey = new Map<string, Have[]>();
-  for (const r of owned) {
-    const h = have(r);
-    const k = recordKey(r.fqdn, r.type);
-    byKey.set(k, [...(byKey.get(k) ?? []), h]);
-  }
+  for (const r of owned) push(byKey, recordKey(r.fqdn, r.type), have(r));
   const source = formatSource(zone?.source);
   const base = { kind: 'DNSRecord' as const, dependsOn: [] as string[], ...(source ? { source } : {}) };
   for (const key of [...new Set([...sets.keys(), ...byKey.keys()])].sort()) {
@@ -128,15 +153,13 @@ function planZone(ctx: PlanContext, lz: LiveZone, zone: DnsZoneDoc | undefined, 
         fields: [{ field: 'content', from: h.content }], payload: { op: 'record.delete', ...at, record: h.rec },
       });
     }
-    if (set) reportConflicts(ctx, zone!, lz, set);
+    if (set) reportConflicts(ctx, zone!, set, foreign.get(lz.id)?.get(key) ?? []);
   }
 }
 
 /** A value that an unowned record already holds cannot be created (Cloudflare: "identical record exists"). */
-function reportConflicts(ctx: PlanContext, zone: DnsZoneDoc, lz: LiveZone, set: WantSet): void {
-  for (const r of ctx.live.records) {
-    if (r.zoneId !== lz.id || r.fqdn !== set.fqdn || r.type !== set.type) continue;
-    if (recordOwnership(r)?.owner === ctx.owner) continue;
+function reportConflicts(ctx: PlanContext, zone: DnsZoneDoc, set: WantSet, foreign: LiveRecord[]): void {
+  for (const r of foreign) {
     const c = normalizeContent(r.type, r.content, r.priority).content;
     if (set.values.some((v) => v.content === c)) {
       addProblem(ctx, zone.source, `DNSZone/${zone.metadata.name}`, set.spec.declaredBy.path,
@@ -145,25 +168,38 @@ function reportConflicts(ctx: PlanContext, zone: DnsZoneDoc, lz: LiveZone, set: 
   }
 }
 
-/** Plans record changes for every live zone a DNSZone names, and deletes owned records in zones no manifest names any more. */
+/**
+ * Plans record changes for every live zone a DNSZone names, and deletes owned records in zones no manifest
+ * names any more. Each live record is read a fixed number of times: its ownership once, then it is indexed
+ * by zone (owned) or by zone and record set (everyone else's), so planning grows with the record count.
+ */
 export function planRecords(ctx: PlanContext): void {
   const docsByZone = new Map([...ctx.desired.dnsZones.values()].map((d) => [d.spec.zone.toLowerCase().replace(/\.$/, ''), d]));
+  // Read once; everything below works on this copy, in live order (conflicts are reported in it).
+  const records = [...ctx.live.records];
+  const owners = records.map((r) => recordOwnership(r));
+  const foreign: ForeignRecords = new Map();
+  records.forEach((r, i) => {
+    if (owners[i]?.owner === ctx.owner) return;
+    let zone = foreign.get(r.zoneId);
+    if (!zone) foreign.set(r.zoneId, (zone = new Map()));
+    push(zone, recordKey(r.fqdn, r.type), r);
+  });
   const owned = new Map<string, LiveRecord[]>();
-  for (const r of [...ctx.live.records].sort((a, b) => a.id.localeCompare(b.id))) {
-    const o = recordOwnership(r);
-    if (o?.owner !== ctx.owner) {
-      addUnmanaged(ctx, 'DNSRecord', `${r.zoneId}/${r.id}`, `${r.fqdn} ${r.type} ${r.content}`, o);
-      continue;
-    }
-    owned.set(r.zoneId, [...(owned.get(r.zoneId) ?? []), r]);
+  for (const i of records.map((_, i) => i).sort((a, b) => collate(records[a]!.id, records[b]!.id))) {
+    const r = records[i]!;
+    const o = owners[i];
+    if (o?.owner !== ctx.owner) addUnmanaged(ctx, 'DNSRecord', `${r.zoneId}/${r.id}`, `${r.fqdn} ${r.type} ${r.content}`, o);
+    else push(owned, r.zoneId, r);
   }
+  const liveZones = new Set(ctx.live.zones.map((z) => z.name));
   for (const [name, doc] of [...docsByZone].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!ctx.live.zones.some((z) => z.name === name)) {
+    if (!liveZones.has(name)) {
       addProblem(ctx, doc.source, `DNSZone/${doc.metadata.name}`, '/spec/zone', `zone ${name} was not found at Cloudflare (or the token cannot see it)`);
     }
   }
   for (const lz of [...ctx.live.zones].sort((a, b) => a.name.localeCompare(b.name))) {
-    planZone(ctx, lz, docsByZone.get(lz.name), owned.get(lz.id) ?? []);
+    planZone(ctx, lz, docsByZone.get(lz.name), owned.get(lz.id) ?? [], foreign);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LiveCatalog, LiveRecord, LiveServer, LiveSnapshot, LiveZone } from '../model/live.ts';
-import { parseServerTags, parseSnapshotDescription, parseRecordOwnership } from '../model/ownership.ts';
+import { RECORD_MARK_SEARCH, parseServerTags, parseSnapshotDescription, parseRecordOwnership } from '../model/ownership.ts';
 import { ProviderError } from '../errors.ts';
 import type { ComputeProvider, DnsProvider, Providers, RecordInput, ServerCreateInput } from './types.ts';
 
@@ -21,6 +21,12 @@ export interface FakeWorld {
   failNext: Record<string, ('error' | 'ambiguous')[]>;
   /** Polls of `getServer` before a new server reports installed. */
   installPolls: number;
+}
+
+/** What Cloudflare's marked-records search returns: a marker in the comment (here also kept as `ownership`), or the owner tag. */
+function isMarked(r: LiveRecord): boolean {
+  return r.ownership !== undefined || (r.comment ?? '').toLowerCase().includes(RECORD_MARK_SEARCH.commentContains)
+    || r.tags.some((t) => t.startsWith(`${RECORD_MARK_SEARCH.tagPresent}:`));
 }
 
 export function emptyFakeWorld(): FakeWorld {
@@ -109,7 +115,8 @@ export function createFakeProviders(world: FakeWorld): Providers {
   const dns: DnsProvider = {
     name: 'cloudflare',
     listZones: async () => world.zones.map((z) => ({ ...z })),
-    listRecords: async (zone) => world.records.filter((r) => r.zoneId === zone.id).map((r) => ({ ...r })),
+    listRecords: async (zone, filter) =>
+      world.records.filter((r) => r.zoneId === zone.id && (!filter?.marked || isMarked(r))).map((r) => ({ ...r })),
     applyRecordChanges: (zone, changes) =>
       write('applyRecordChanges', () => {
         const gone = new Set(changes.deletes);

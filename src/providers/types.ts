@@ -86,8 +86,12 @@ export interface ComputeProvider {
 export interface DnsProvider {
   readonly name: 'cloudflare';
   listZones(): Promise<LiveZone[]>;
-  /** Every record of a zone, all pages. Read-only. */
-  listRecords(zone: LiveZone): Promise<LiveRecord[]>;
+  /**
+   * Every record of a zone, all pages. Read-only. With `{ marked: true }` the provider is asked for only
+   * the records carrying a keelson ownership marker (comment or tag), whoever the owner: a cheap search of
+   * zones keelson does not manage for what it left there. It may return more records, never fewer.
+   */
+  listRecords(zone: LiveZone, filter?: { marked: true }): Promise<LiveRecord[]>;
   /**
    * Applies deletes, then updates, then creates to one zone in as few calls as the provider allows;
    * each call is all-or-nothing. After an ambiguous failure the zone is listed again and only what is

@@ -31,11 +31,11 @@ describe('published artefacts', () => {
     expect(readme.slice(start, end)).toBe(`\n${renderReference()}`);
   });
 
-  it('the README CLI reference equals every verb\'s --help (run `npm run docs`)', () => {
+  it('the README CLI reference equals every verb\'s --help (run `npm run docs`)', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const start = readme.indexOf(CLI_REFERENCE_START) + CLI_REFERENCE_START.length;
     const end = readme.indexOf(CLI_REFERENCE_END);
-    const generated = renderCliReference();
+    const generated = await renderCliReference();
     expect(readme.slice(start, end)).toBe(`\n${generated}`);
     for (const verb of ['validate', 'plan', 'apply', 'import', 'sim', 'rebuild', 'destroy', 'schedule', 'deploy', 'rollback', 'status']) {
       expect(generated).toContain(`### \`keelson ${verb}\``);

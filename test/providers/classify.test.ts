@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, APIConnectionError, RateLimitError } from '../../src/providers/cloudflare/sdk.ts';
+import { cloudflareSdk } from '../../src/providers/cloudflare/sdk.ts';
 import { classifyVultrError, parseVultrError } from '../../src/providers/vultr/errors.ts';
 import { classifyCloudflareError, failureKind } from '../../src/providers/cloudflare/errors.ts';
 import { isAmbiguous } from '../../src/providers/retry.ts';
+
+const { BadRequestError, APIConnectionError, RateLimitError } = cloudflareSdk();
 
 describe('Vultr error classification', () => {
   it('recovers the status from the SDK message "<statusText>: <body.error>"', () => {

@@ -5,7 +5,7 @@
  * Lists page by `result_info.total_pages` (the SDK's auto-pagination always asks for one empty page
  * more), and a listing whose count disagrees with `total_count` is an error, never a shorter list.
  */
-import { Cloudflare } from './sdk.ts';
+import { cloudflareSdk } from './sdk.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { classifyCloudflareError } from './errors.ts';
@@ -37,6 +37,13 @@ export interface CfBatch {
   posts: CfRecordBody[];
 }
 
+/** The list filters keelson uses, as the SDK spells them (sent as `comment.contains=…&tag.present=…&match=any`). */
+export interface CfRecordSearch {
+  comment?: { contains: string };
+  tag?: { present: string };
+  match?: 'any' | 'all';
+}
+
 export interface CloudflareClientOptions {
   apiToken: string;
   /** Must include `/client/v4`. */
@@ -49,7 +56,8 @@ export interface CloudflareClientOptions {
 
 export interface CloudflareClient {
   listZones(): Promise<CfZone[]>;
-  listRecords(zoneId: string): Promise<CfDnsRecord[]>;
+  /** All pages of a zone's records; `search` adds Cloudflare's list filters (`comment.contains`, `tag.present`, `match`). */
+  listRecords(zoneId: string, search?: CfRecordSearch): Promise<CfDnsRecord[]>;
   /** One all-or-nothing batch call; not retried on ambiguous failures (see the provider). */
   batch(zoneId: string, batch: CfBatch): Promise<{ patches: CfDnsRecord[]; posts: CfDnsRecord[] }>;
 }
@@ -63,7 +71,7 @@ interface PageLike<T> {
 }
 
 export function createCloudflareClient(opts: CloudflareClientOptions): CloudflareClient {
-  const sdk = new Cloudflare({ apiToken: opts.apiToken, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs ?? 60_000 });
+  const sdk = new (cloudflareSdk().default)({ apiToken: opts.apiToken, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs ?? 60_000 });
 
   function call<T>(operation: string, fn: () => Promise<T>, idempotent: boolean, resource?: string): Promise<T> {
     return callProvider(fn, { budget: opts.budget, policy: opts.retry, idempotent, classify: (err) => classifyCloudflareError(err, operation, resource) });
@@ -90,11 +98,11 @@ export function createCloudflareClient(opts: CloudflareClientOptions): Cloudflar
   return {
     listZones: () =>
       listPages<CfZone>('list zones', ZONES_PER_PAGE, (page) => sdk.zones.list({ page, per_page: ZONES_PER_PAGE }) as unknown as Promise<PageLike<CfZone>>),
-    listRecords: (zoneId) =>
+    listRecords: (zoneId, search) =>
       listPages<CfDnsRecord>(
         'list records',
         RECORDS_PER_PAGE,
-        (page) => sdk.dns.records.list({ zone_id: zoneId, page, per_page: RECORDS_PER_PAGE }) as unknown as Promise<PageLike<CfDnsRecord>>,
+        (page) => sdk.dns.records.list({ zone_id: zoneId, page, per_page: RECORDS_PER_PAGE, ...search }) as unknown as Promise<PageLike<CfDnsRecord>>,
         zoneId,
       ),
     async batch(zoneId, batch) {

@@ -3,7 +3,7 @@
  * The SDK throws typed errors with `.status`, `.headers` and the envelope's `.errors[{code, message}]`;
  * a connection failure has no status and may or may not have reached Cloudflare.
  */
-import { APIConnectionError, APIError } from './sdk.ts';
+import { cloudflareSdk } from './sdk.ts';
 import { ProviderError } from '../../errors.ts';
 
 /** Cloudflare error codes keelson reacts to (reported codes; see shared/API-FACTS.md). */
@@ -47,6 +47,7 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
 /** Classifies any failure of a Cloudflare call: retryable are rate limits, 5xx and connection errors. */
 export function classifyCloudflareError(err: unknown, operation: string, resource?: string): ProviderError {
   if (err instanceof ProviderError) return err;
+  const { APIConnectionError, APIError } = cloudflareSdk();
   if (err instanceof APIConnectionError) {
     return new ProviderError('cloudflare', operation, `connection error: ${err.message}`, { resource, retryable: true });
   }

@@ -5,13 +5,24 @@
  * again and only the part still missing is sent, so nothing is created twice.
  */
 import type { LiveRecord, LiveZone, ZonePlan } from '../../model/live.ts';
+import { RECORD_MARK_SEARCH } from '../../model/ownership.ts';
 import { writeOnce } from '../retry.ts';
 import type { DnsProvider, RecordChangeSet, RecordInput } from '../types.ts';
-import type { CfBatch, CfDnsRecord, CloudflareClient } from './client.ts';
+import type { CfBatch, CfDnsRecord, CfRecordSearch, CloudflareClient } from './client.ts';
 import { recordMatches, toLiveRecord, toLiveZone, toRecordBody } from './map.ts';
 
 /** Records per batch call by zone plan (Free 200, paid 3,500). */
 export const BATCH_LIMIT: Record<ZonePlan, number> = { free: 200, pro: 3500, business: 3500, enterprise: 3500 };
+
+/**
+ * Records carrying a keelson marker: the comment contains it or (paid zones only; Free zones have no
+ * tags) the owner tag is present. Cloudflare's comment filters are case-insensitive substring matches,
+ * so this can only return more than keelson's records, never fewer; the planner reads the marker itself.
+ */
+function markedSearch(zone: LiveZone): CfRecordSearch {
+  const comment = { contains: RECORD_MARK_SEARCH.commentContains };
+  return zone.plan === 'free' ? { comment } : { comment, tag: { present: RECORD_MARK_SEARCH.tagPresent }, match: 'any' };
+}
 
 /** How often one chunk is re-examined and resent after ambiguous failures. */
 const CHUNK_ATTEMPTS = 5;
@@ -95,7 +106,7 @@ export function createCloudflareProvider(client: CloudflareClient): DnsProvider 
   return {
     name: 'cloudflare',
     listZones: async () => (await client.listZones()).map(toLiveZone),
-    listRecords: async (zone) => (await client.listRecords(zone.id)).map((r) => toLiveRecord(r, zone.id)),
+    listRecords: async (zone, filter) => (await client.listRecords(zone.id, filter?.marked ? markedSearch(zone) : undefined)).map((r) => toLiveRecord(r, zone.id)),
     async applyRecordChanges(zone, changes) {
       const out: LiveRecord[] = [];
       // Sequential on purpose: a later chunk's creates may rely on an earlier chunk's deletes.

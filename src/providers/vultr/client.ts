@@ -4,7 +4,7 @@
  * rate budget, and lists follow cursors at 500 per page. The SDK is all `any`; nothing untyped leaves
  * this file.
  */
-import vultrNode from '@vultr/vultr-node';
+import { createRequire } from 'node:module';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { noteVultrEndpoint } from '../contact-guard.ts';
@@ -99,8 +99,9 @@ const PER_PAGE = '500';
 export function createVultrClient(opts: VultrClientOptions): VultrClient {
   // A simulator's server addresses are made up: the guard must know before anyone contacts one.
   noteVultrEndpoint({ baseUrl: opts.baseUrl });
-  // The SDK is CommonJS and untyped: one cast here, typed methods everywhere else.
-  const sdk = (vultrNode as unknown as { initialize(c: { apiKey: string; baseUrl?: string }): Record<string, Record<string, SdkFn>> })
+  // The SDK is CommonJS and untyped: one cast here, typed methods everywhere else. Required here, not
+  // at start-up, so a verb that never talks to Vultr never loads it.
+  const sdk = (createRequire(import.meta.url)('@vultr/vultr-node') as { initialize(c: { apiKey: string; baseUrl?: string }): Record<string, Record<string, SdkFn>> })
     .initialize({ apiKey: opts.apiKey, baseUrl: opts.baseUrl });
 
   function fn(group: string, method: string): SdkFn {
