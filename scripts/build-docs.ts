@@ -1,7 +1,8 @@
-// Writes the generated parts of README.md: the manifest reference (from schemas) and the CLI
-// reference (from every verb's --help). `npm run docs`; test/model/published.test.ts fails when stale.
+// Writes the generated parts of README.md: the manifest reference (from schemas), the CLI
+// reference (from every verb's --help) and the exit code tables (from src/cli/exit.ts). `npm run docs`; test/model/published.test.ts fails when stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT_TABLE_END, EXIT_TABLE_START, renderExitTables } from '../src/cli/exit.ts';
 import { CLI_REFERENCE_END, CLI_REFERENCE_START, renderCliReference } from '../src/cli/reference.ts';
 import { REFERENCE_END, REFERENCE_START, renderReference } from '../src/model/schemas/reference.ts';
 
@@ -16,5 +17,6 @@ const path = join(import.meta.dirname, '..', 'README.md');
 let text = readFileSync(path, 'utf8');
 text = replaceBetween(text, REFERENCE_START, REFERENCE_END, renderReference());
 text = replaceBetween(text, CLI_REFERENCE_START, CLI_REFERENCE_END, renderCliReference());
+text = replaceBetween(text, EXIT_TABLE_START, EXIT_TABLE_END, renderExitTables());
 writeFileSync(path, text);
 console.log('wrote the manifest and CLI references into README.md');

@@ -31,9 +31,19 @@ export class ManifestError extends KeelsonError {
   }
 }
 
-/** A bad flag or argument on the command line, or a bad environment variable. */
+/** A bad flag or argument on the command line, or a name the manifests do not declare. */
 export class UsageError extends KeelsonError {
   override name = 'UsageError';
+}
+
+/** The environment is not set up for this command: a credential, base URL or variable missing or inconsistent. */
+export class ConfigError extends KeelsonError {
+  override name = 'ConfigError';
+}
+
+/** A confirmation was declined, or could not be asked (no terminal and no `--yes`). Nothing was changed. */
+export class DeclinedError extends KeelsonError {
+  override name = 'DeclinedError';
 }
 
 /** A provider call failed. `retryable` is decided once, where the error enters keelson. */

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.ts';
 import { adopt, planAdoption } from '../import/adopt.ts';
 import { adoptionManifests } from '../import/manifests.ts';
 import { observe } from '../providers/observe.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 
 interface ImportOptions {
@@ -32,7 +32,7 @@ export function importCommand(): Command {
     .option('--server <id-or-label>', 'adopt this server (repeatable)', collect, [])
     .option('--zone <zone>', "adopt this zone's unmarked records (repeatable)", collect, [])
     .option('--all', 'adopt every unmarked server and record')
-    .addHelpText('after', '\nWithout --server, --zone or --all, lists what could be adopted and changes nothing.\nExit codes: 0 done, 1 error.')
+    .addHelpText('after', `\nWithout --server, --zone or --all, lists what could be adopted and changes nothing.\n${exitHelp('import')}`)
     .action(async (opts: ImportOptions) => {
       const { project } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project);

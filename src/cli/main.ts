@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { applyCommand } from './apply.ts';
 import { registerDemo } from './demo.ts';
 import { deployCommand, rollbackCommand } from './deploy.ts';
-import { describeError } from './exit.ts';
+import { describeError, routeUsageErrors } from './exit.ts';
 import { destroyCommand } from './destroy.ts';
 import { hostsCommand } from './hosts.ts';
 import { importCommand } from './import.ts';
@@ -51,7 +51,7 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(rollbackCommand());
   program.addCommand(statusCommand());
   program.addCommand(hostsCommand());
-  return program;
+  return routeUsageErrors(program);
 }
 
 /**
