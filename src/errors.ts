@@ -150,3 +150,41 @@ export function dottedPath(pointer: string): string {
     .map((s, i) => (/^(0|[1-9][0-9]*)$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
     .join('');
 }
+
+/** Node's errno codes keelson meets, in words. Anything else keeps its own message. */
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: 'not found', EACCES: 'permission denied', EPERM: 'operation not permitted', ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory', ELOOP: 'too many levels of symbolic links', EMFILE: 'too many open files',
+  ENOSPC: 'no space left on the device', EROFS: 'read-only file system', EEXIST: 'already exists',
+  ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable', ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed (try again)', EADDRINUSE: 'address already in use', EPIPE: 'connection closed',
+};
+
+/**
+ * Why a file or network call failed, in words, for the errors Node raises with an errno code
+ * (`ENOENT`, `ECONNREFUSED`, …); undefined for anything else (which may be a bug and keeps its stack).
+ */
+export function systemReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z_]+$/.test(code)) return undefined;
+  return `${SYSTEM_REASONS[code] ?? (err as Error).message} (${code})`;
+}
+
+/** A file or connection failed for a reason outside keelson; `what` names the file or address and the action. */
+export class SystemFailure extends KeelsonError {
+  override name = 'SystemFailure';
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${what}: ${reason}`, options);
+  }
+}
+
+/** `err` as a SystemFailure naming `what` when it is a system error; any other error is returned as it is. */
+export function classifySystemError(what: string, err: unknown): unknown {
+  const reason = systemReason(err);
+  return reason ? new SystemFailure(what, reason, { cause: err }) : err;
+}

@@ -1,6 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import {
-  ConfigError, DeclinedError, KeelsonError, ManifestError, UnsafePlanError, UsageError, formatLocation,
+  ConfigError, DeclinedError, KeelsonError, ManifestError, UnsafePlanError, UsageError, formatLocation, systemReason,
 } from '../errors.ts';
 import { scrub } from '../secrets.ts';
 
@@ -87,6 +87,8 @@ export function describeError(err: unknown): { code: number; lines: string[] } {
   if (err instanceof KeelsonError) {
     return { code: EXIT.failure, lines: [scrub(`error: ${err.message}`)] };
   }
+  // A system error that escaped classification still reads as one line: the cause is outside keelson.
+  if (systemReason(err)) return { code: EXIT.failure, lines: [scrub(`error: ${(err as Error).message}`)] };
   const e = err instanceof Error ? err : new Error(String(err));
   return { code: EXIT.failure, lines: [scrub(`internal error: ${e.stack ?? e.message}`)] };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
-import { ConfigError, HostKeyError } from '../errors.ts';
+import { ConfigError, HostKeyError, SystemFailure, systemReason } from '../errors.ts';
 import type { SshSettings } from '../model/types.ts';
 import { readSecretEnv, registerSecret } from '../secrets.ts';
 import { findKnownKeys, fingerprint, keyTypeOf, readKnownHosts } from './known-hosts.ts';
@@ -86,7 +86,7 @@ export async function fetchHostKey(address: string, port: number, timeoutMs: num
   const client = new Client();
   let seen: Buffer | undefined;
   await new Promise<void>((done, reject) => {
-    client.once('error', (err) => (seen ? done() : reject(err)));
+    client.once('error', (err) => (seen ? done() : reject(new SystemFailure(`cannot fetch the SSH host key of ${address}:${port}`, systemReason(err) ?? err.message, { cause: err }))));
     client.once('ready', () => done());
     client.connect({
       host: address, port, username: 'keelson-trust', readyTimeout: timeoutMs,

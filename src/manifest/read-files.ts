@@ -5,7 +5,7 @@
  */
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Problem } from '../errors.ts';
+import { systemReason, type Problem } from '../errors.ts';
 
 /** Caps applied while loading; every one is checked before the expensive step it protects. */
 export interface LoadLimits {
@@ -66,8 +66,13 @@ export async function loadManifestFiles(
   exclude: string[] = [],
 ): Promise<{ files: SourceFile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
-  const realRoot = await realpath(root);
+  let realRoot: string;
   let realDir: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (err) {
+    return { files: [], problems: [fileProblem('.', `cannot read the repository folder: ${systemReason(err) ?? String(err)}`)] };
+  }
   try {
     realDir = await realpath(dir);
     if (!(await stat(realDir)).isDirectory()) throw new Error('not a directory');
@@ -84,7 +89,11 @@ export async function loadManifestFiles(
   const walk = async (abs: string, real: string): Promise<void> => {
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
-    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const listed = await readdir(abs, { withFileTypes: true }).catch((err: unknown) => {
+      problems.push(fileProblem(displayPath(root, abs) || '.', `cannot list the folder: ${systemReason(err) ?? String(err)}`));
+    });
+    if (!listed) return;
+    const entries = listed.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
       const child = join(abs, entry.name);
@@ -102,7 +111,10 @@ export async function loadManifestFiles(
           continue;
         }
       }
-      const info = await stat(target);
+      const info = await stat(target).catch((err: unknown) => {
+        problems.push(fileProblem(shown, `cannot read: ${systemReason(err) ?? String(err)}`));
+      });
+      if (!info) continue;
       if (info.isDirectory()) await walk(child, target);
       else if (info.isFile() && MANIFEST_EXT.test(entry.name) && !skip.has(child)) found.push({ abs: child, size: info.size });
     }
@@ -146,6 +158,16 @@ export async function loadManifestFiles(
 
 /** Reads one file after checking its size (stat first unless `knownSize` is given) and decodes it as strict UTF-8. */
 export async function readSourceFile(abs: string, file: string, limits: LoadLimits, knownSize?: number): Promise<SourceFile | { problem: Problem }> {
+  try {
+    return await readChecked(abs, file, limits, knownSize);
+  } catch (err) {
+    const reason = systemReason(err);
+    if (!reason) throw err;
+    return { problem: fileProblem(file, `cannot read: ${reason}`) };
+  }
+}
+
+async function readChecked(abs: string, file: string, limits: LoadLimits, knownSize?: number): Promise<SourceFile | { problem: Problem }> {
   const size = knownSize ?? (await lstat(abs)).size;
   if (size > limits.maxFileBytes) {
     return { problem: fileProblem(file, `file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit per file`) };
