@@ -47,7 +47,8 @@ export function planCommand(): Command {
           process.stderr.write(`saved plan ${plan.checksum.slice(0, 12)} to ${opts.out}\n`);
         }
         if (plan.problems.length) process.exitCode = EXIT.failure;
-        else process.exitCode = plan.changes.length ? EXIT.changes : EXIT.ok;
+        // Half-done work counts as pending: apply has something to do.
+        else process.exitCode = plan.changes.length || plan.inProgress?.length ? EXIT.changes : EXIT.ok;
       } finally {
         await conn.close();
       }

@@ -145,7 +145,7 @@ export function planServers(ctx: PlanContext): void {
     if (doc && family.current && family.successor) {
       // A rebuild in progress is finished by the rebuild workflow (apply runs it first), never by deletes here.
       ctx.addresses.set(name, { live: family.current });
-      ctx.warnings.push(`[Server/${name}] rebuild in progress (${family.successor.id} replacing ${family.current.id}): apply finishes it first`);
+      ctx.inProgress.push({ kind: 'Server', name, workflow: 'rebuild', from: family.current.id, to: family.successor.id });
       continue;
     }
     const { current, retire } = pickCurrent(byName.get(name) ?? []);
