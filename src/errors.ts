@@ -46,16 +46,26 @@ export class DeclinedError extends KeelsonError {
   override name = 'DeclinedError';
 }
 
-/** A provider call failed. `retryable` is decided once, where the error enters keelson. */
+/**
+ * Why a provider call failed, in words neutral to the provider. Set once, where the failure is
+ * classified (src/providers/<api>/errors.ts); callers branch on it, never on message text.
+ * `not-ready`: the target exists but cannot be used yet (a snapshot still being taken).
+ */
+export type ProviderReason = 'rate-limit' | 'server' | 'connection' | 'not-ready' | 'missing' | 'duplicate' | 'auth' | 'invalid';
+
+/** A provider call failed. `reason` and `retryable` are decided once, where the error enters keelson. */
 export class ProviderError extends KeelsonError {
   override name = 'ProviderError';
   constructor(
     readonly provider: 'vultr' | 'cloudflare',
     readonly operation: string,
     message: string,
-    readonly opts: { resource?: string; status?: number; retryable: boolean; retryAfterMs?: number; code?: number },
+    readonly opts: { reason: ProviderReason; resource?: string; status?: number; retryable: boolean; retryAfterMs?: number; code?: number },
   ) {
     super(`${opts.resource ? `[${opts.resource}] ` : ''}${provider} ${operation} failed: ${message}`);
+  }
+  get reason(): ProviderReason {
+    return this.opts.reason;
   }
   get retryable(): boolean {
     return this.opts.retryable;

@@ -7,7 +7,7 @@ import type { HostAddress } from '../deploy/ssh.ts';
 import { ConfigError, ManifestError, UsageError } from '../errors.ts';
 import { loadProject } from '../manifest/load-project.ts';
 import type { DeploymentDoc, Manifests, NotifierDoc, ProjectConfig } from '../model/types.ts';
-import { serverFamily } from '../workflows/family.ts';
+import { serverFamily } from '../model/server-family.ts';
 import { connectFor } from './session.ts';
 
 export interface DeployContext {

@@ -10,8 +10,8 @@ import { formatSource, groupOwned, serverOwnership, type PlanContext } from './c
 import { normalizeTags } from './normalize.ts';
 import { buildCreateRequest, desiredHostname, serverCreateHash } from './server-request.ts';
 import type { FieldChange, ServerPatch } from './types.ts';
-import { serverFamily } from '../workflows/family.ts';
-import { workflowTags } from '../workflows/marks.ts';
+import { serverFamily } from '../model/server-family.ts';
+import { workflowTags } from '../model/workflow-marks.ts';
 
 /** Splits one name's live servers into the current one and those to retire (interrupted replaces, duplicates). */
 function pickCurrent(servers: LiveServer[]): { current?: LiveServer; retire: { server: LiveServer; why: string }[] } {
