@@ -31,7 +31,7 @@ async function writeChecked(dir: string, edits: FileEdit[]): Promise<void> {
   for (const e of edits) await writeFile(e.path, e.after);
   const check = await loadProject(dir);
   if (check.ok) return;
-  for (const e of edits) await (e.before === '' ? rm(e.path, { force: true }) : writeFile(e.path, e.before));
+  for (const e of edits) await (e.before === undefined ? rm(e.path, { force: true }) : writeFile(e.path, e.before));
   throw new ManifestError(check.problems);
 }
 
@@ -76,7 +76,7 @@ export function importCommand(): Command {
         // Write the manifests first: a marked resource without a manifest would be deleted by the next apply.
         if (newFile) {
           await mkdir(dirname(out), { recursive: true });
-          edits.push({ path: out, before: '', after: adoptionManifests(rest) });
+          edits.push({ path: out, after: adoptionManifests(rest) });
         }
         await writeChecked(opts.dir, edits);
         await adopt(conn.providers, adoption);

@@ -19,7 +19,8 @@ import { recordSets, relativeName, type RecordSetManifest } from './manifests.ts
 export interface FileEdit {
   /** Absolute path. */
   path: string;
-  before: string;
+  /** The text before the edit; undefined for a file the import creates. */
+  before?: string;
   after: string;
 }
 
