@@ -77,4 +77,23 @@ describe('keelson import into the examples', () => {
     const plan = await runCli(['plan', '--dir', dir], env);
     expect(plan.code, plan.stdout).toBe(0);
   });
+
+  it('puts every file back and marks nothing when the merged repository would not validate', async () => {
+    const { dir, env } = await applied('two-region-saas');
+    const conn = connectEndpoints(simulatorEndpoints(sim!));
+    const com = (await conn.providers.dns.listZones()).find((z) => z.name === 'example.com')!;
+    // Two sets of one name and type with different TTLs cannot both be declared (one owner per name and type).
+    await conn.providers.dns.applyRecordChanges(com, { deletes: [], updates: [], creates: [
+      { fqdn: 'dup.example.com', type: 'TXT', content: 'a', ttl: 300, proxied: false },
+      { fqdn: 'dup.example.com', type: 'TXT', content: 'b', ttl: 600, proxied: false },
+    ] });
+    const dnsBefore = await readFile(join(dir, 'manifests', 'dns.yaml'), 'utf8');
+    const r = await runCli(['import', '--server', 'legacy-mail', '--zone', 'example.com', '--dir', dir], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('dup.example.com TXT is already declared');
+    expect(await readFile(join(dir, 'manifests', 'dns.yaml'), 'utf8')).toBe(dnsBefore);
+    expect((await readdir(join(dir, 'manifests'))).sort()).toEqual(['api.yaml', 'dns.yaml', 'notifier.yaml', 'servers.yaml']);
+    expect((await conn.providers.dns.listRecords(com)).filter((x) => x.ownership === undefined).length).toBeGreaterThanOrEqual(4);
+    expect((await conn.providers.compute.listServers()).find((x) => x.label === 'legacy-mail')?.ownership).toBeUndefined();
+  });
 });
