@@ -31,21 +31,41 @@ export class ManifestError extends KeelsonError {
   }
 }
 
-/** A bad flag or argument on the command line, or a bad environment variable. */
+/** A bad flag or argument on the command line, or a name the manifests do not declare. */
 export class UsageError extends KeelsonError {
   override name = 'UsageError';
 }
 
-/** A provider call failed. `retryable` is decided once, where the error enters keelson. */
+/** The environment is not set up for this command: a credential, base URL or variable missing or inconsistent. */
+export class ConfigError extends KeelsonError {
+  override name = 'ConfigError';
+}
+
+/** A confirmation was declined, or could not be asked (no terminal and no `--yes`). Nothing was changed. */
+export class DeclinedError extends KeelsonError {
+  override name = 'DeclinedError';
+}
+
+/**
+ * Why a provider call failed, in words neutral to the provider. Set once, where the failure is
+ * classified (src/providers/<api>/errors.ts); callers branch on it, never on message text.
+ * `not-ready`: the target exists but cannot be used yet (a snapshot still being taken).
+ */
+export type ProviderReason = 'rate-limit' | 'server' | 'connection' | 'not-ready' | 'missing' | 'duplicate' | 'auth' | 'invalid';
+
+/** A provider call failed. `reason` and `retryable` are decided once, where the error enters keelson. */
 export class ProviderError extends KeelsonError {
   override name = 'ProviderError';
   constructor(
     readonly provider: 'vultr' | 'cloudflare',
     readonly operation: string,
     message: string,
-    readonly opts: { resource?: string; status?: number; retryable: boolean; retryAfterMs?: number; code?: number },
+    readonly opts: { reason: ProviderReason; resource?: string; status?: number; retryable: boolean; retryAfterMs?: number; code?: number },
   ) {
     super(`${opts.resource ? `[${opts.resource}] ` : ''}${provider} ${operation} failed: ${message}`);
+  }
+  get reason(): ProviderReason {
+    return this.opts.reason;
   }
   get retryable(): boolean {
     return this.opts.retryable;
@@ -180,4 +200,41 @@ export class AddressRefusedError extends KeelsonError {
       `[address/${address}] ${purpose} refused: the Vultr endpoint ${endpoint} is a simulator, and a simulated server's address outside 127.0.0.0/8 is made up; it is never contacted (start the simulator with --reachable for loopback addresses)`,
     );
   }
+}
+/** Node's errno codes keelson meets, in words. Anything else keeps its own message. */
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: 'not found', EACCES: 'permission denied', EPERM: 'operation not permitted', ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory', ELOOP: 'too many levels of symbolic links', EMFILE: 'too many open files',
+  ENOSPC: 'no space left on the device', EROFS: 'read-only file system', EEXIST: 'already exists',
+  ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable', ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed (try again)', EADDRINUSE: 'address already in use', EPIPE: 'connection closed',
+};
+
+/**
+ * Why a file or network call failed, in words, for the errors Node raises with an errno code
+ * (`ENOENT`, `ECONNREFUSED`, …); undefined for anything else (which may be a bug and keeps its stack).
+ */
+export function systemReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z_]+$/.test(code)) return undefined;
+  return `${SYSTEM_REASONS[code] ?? (err as Error).message} (${code})`;
+}
+
+/** A file or connection failed for a reason outside keelson; `what` names the file or address and the action. */
+export class SystemFailure extends KeelsonError {
+  override name = 'SystemFailure';
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${what}: ${reason}`, options);
+  }
+}
+
+/** `err` as a SystemFailure naming `what` when it is a system error; any other error is returned as it is. */
+export function classifySystemError(what: string, err: unknown): unknown {
+  const reason = systemReason(err);
+  return reason ? new SystemFailure(what, reason, { cause: err }) : err;
 }

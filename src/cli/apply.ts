@@ -8,8 +8,8 @@ import { observeAndPlan, observeScope } from '../pipeline.ts';
 import { assertFresh, assertPlanSafe, readPlanFile } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { observe } from '../providers/observe.ts';
-import { EXIT } from './exit.ts';
-import { ask } from './prompt.ts';
+import { EXIT, exitHelp } from './exit.ts';
+import { confirmOrDecline } from './prompt.ts';
 import { formatPlan } from './plan.ts';
 import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
 import { finishRebuildsFor } from './rebuild.ts';
@@ -38,10 +38,6 @@ function positiveInt(v: string): number {
   return n;
 }
 
-async function confirm(plan: Plan): Promise<boolean> {
-  return (await ask(`Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `)) === 'yes';
-}
-
 /**
  * `keelson apply [FILE]`: applies a fresh plan, or a saved one after checking that the live state
  * behind it has not moved. Refuses unsafe plans unless forced by checksum. Exit 0 when everything
@@ -55,7 +51,7 @@ export function applyCommand(): Command {
     .option('--force <checksum>', "apply although safety refuses: the plan's checksum (12+ characters)")
     .option('--parallelism <n>', 'changes running at once', positiveInt, 4)
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
-    .addHelpText('after', '\nExit codes: 0 applied (or nothing to do), 1 refused or failed (every failed change is named).')
+    .addHelpText('after', exitHelp('apply'))
     .action(locked('apply', async (file: string | undefined, opts: ApplyOptions, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project, manifests);
@@ -80,8 +76,7 @@ export function applyCommand(): Command {
           return;
         }
         if (!opts.yes && !file) {
-          if (!process.stdin.isTTY) throw new UsageError('apply needs --yes when stdin is not a terminal (or apply a reviewed plan file)');
-          if (!(await confirm(plan))) throw new UsageError('apply cancelled');
+          await confirmOrDecline('apply', `Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `, 'yes');
         }
         // Servers that left the manifests take their destroy hooks with them: run them from git history first.
         await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));

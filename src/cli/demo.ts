@@ -9,7 +9,7 @@ import { observeAndPlan } from '../pipeline.ts';
 import { assertPlanSafe } from '../plan/index.ts';
 import { connectEndpoints, simulatorEndpoints } from '../providers/connect.ts';
 import { startSimulator } from '../sim/index.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { formatPlan } from './plan.ts';
 import { paintFor, problemLine, summarizeManifests } from './report.ts';
 import { loadOrThrow, simulatorSeed } from './session.ts';
@@ -67,6 +67,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('validate every example, then plan → apply → plan one on the embedded simulator (no cloud account needed)')
+    .addHelpText('after', exitHelp('demo'))
     .action(async () => {
       const paint = paintFor(process.stdout);
       let failed = 0;

@@ -4,10 +4,10 @@
  */
 import { resolveHosts, targetsServers, type AddressOf } from '../deploy/targets.ts';
 import type { HostAddress } from '../deploy/ssh.ts';
-import { ManifestError, UsageError } from '../errors.ts';
+import { ConfigError, ManifestError, UsageError } from '../errors.ts';
 import { loadProject } from '../manifest/load-project.ts';
 import type { DeploymentDoc, Manifests, NotifierDoc, ProjectConfig } from '../model/types.ts';
-import { serverFamily } from '../workflows/family.ts';
+import { serverFamily } from '../model/server-family.ts';
 import { connectFor } from './session.ts';
 
 export interface DeployContext {
@@ -42,7 +42,7 @@ export async function hostsOf(ctx: DeployContext, doc: DeploymentDoc, only?: str
   ctx.addresses ??= liveAddresses(ctx);
   const addressOf = await ctx.addresses;
   if (addressOf === 'simulator') {
-    throw new UsageError(
+    throw new ConfigError(
       `[Deployment/${doc.metadata.name}] targets Servers, whose addresses come from the provider; with no credentials keelson uses its embedded simulator, whose servers cannot be reached. Set ${ctx.project.providers.vultr.apiKeyEnv} and ${ctx.project.providers.cloudflare.apiTokenEnv}, or list the machines under targets.hosts`,
     );
   }

@@ -7,7 +7,7 @@ import { renderSummary, rollout, type Action, type RolloutSummary } from '../dep
 import { UsageError } from '../errors.ts';
 import { scrub } from '../secrets.ts';
 import { deploymentNamed, hostsOf, loadContext, notifiersOf } from './deploy-context.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
 import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
 
@@ -17,10 +17,6 @@ interface DeployOptions extends LockFlags {
   only?: string;
   json?: boolean;
 }
-
-const EXIT_HELP = `
-Exit codes: 0 every host succeeded, 1 a host failed (the rest were left on their version) or the
-manifests are invalid, 64 bad usage.`;
 
 async function runRollout(action: Action, name: string, opts: DeployOptions, cmd: Command, guard: Guard): Promise<void> {
   const events = jsonEventLog(cmd);
@@ -60,7 +56,7 @@ export function deployCommand(): Command {
     .option('--ref <ref>', 'branch, tag or commit to deploy instead of the manifest\'s (git deployments)')
     .option('--only <server>', 'deploy to this one target only')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', `${EXIT_HELP}
+    .addHelpText('after', `${exitHelp('deploy')}
 
 Examples:
   keelson deploy api --image ghcr.io/acme/api:1.4.2
@@ -75,7 +71,7 @@ export function rollbackCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--only <server>', 'roll back this one target only')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', `${EXIT_HELP}
+    .addHelpText('after', `${exitHelp('rollback')}
 
 Example:
   keelson rollback api`)

@@ -1,22 +1,18 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { destroyServer, type DestroyContext } from '../workflows/destroy.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
-import { ask } from './prompt.ts';
+import { confirmOrDecline } from './prompt.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { clockFor, stepPrinter } from './workflow-session.ts';
 import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
-
-async function confirm(server: string): Promise<boolean> {
-  return (await ask(`Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `)) === server;
-}
 
 /**
  * `keelson destroy SERVER`: removes the server's DNS records, runs its destroy hooks (once), deletes
  * the snapshots keelson made for it and its instances, in that order. Refuses a protected server (or
  * snapshot), and, without `--force`, deleting the last address record of a name still declared.
- * Safe to repeat; a rerun finishes what a crash left. Exit 0 when everything is gone, 1 naming the failed step.
+ * Safe to repeat; a rerun finishes what a crash left. Exit codes: `VERB_EXITS.destroy` in exit.ts.
  */
 export function destroyCommand(): Command {
   return withLockOptions(new Command('destroy'))
@@ -25,14 +21,13 @@ export function destroyCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .option('--force', 'delete the last A/AAAA record of a name the manifests still declare (never overrides protect)')
-    .addHelpText('after', '\nRemove the Server from the manifests afterwards. Exit codes: 0 destroyed (or already gone), 1 refused or failed.')
+    .addHelpText('after', `\nRemove the Server from the manifests afterwards.\n${exitHelp('destroy')}`)
     .action(locked('destroy', async (server: string, opts: LockFlags & { yes?: boolean; force?: boolean }, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const doc = manifests.servers.get(server);
       if (!doc) throw new UsageError(`no Server named ${server} in the manifests (its destroy hooks are read from there)`);
       if (!opts.yes) {
-        if (!process.stdin.isTTY) throw new UsageError('destroy needs --yes when stdin is not a terminal');
-        if (!(await confirm(server))) throw new UsageError('destroy cancelled');
+        await confirmOrDecline('destroy', `Destroy Server/${server}, its DNS records, snapshots and run its destroy hooks? Type the server name: `, server);
       }
       const conn = await connectFor(project, manifests);
       conn.providers = guard.providers(conn.providers);

@@ -9,6 +9,7 @@ import { findKnownKeys, fingerprint, hostPattern, keyTypeOf, readKnownHosts, tru
 import { fetchHostKey } from '../deploy/ssh.ts';
 import { HostKeyError, UsageError } from '../errors.ts';
 import type { SshSettings } from '../model/types.ts';
+import { exitHelp } from './exit.ts';
 import { hostsOf, loadContext, type DeployContext } from './deploy-context.ts';
 
 interface Target {
@@ -44,8 +45,7 @@ export function hostsCommand(): Command {
     .argument('<host...>', 'target names from Deployments, or ADDRESS[:PORT]')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--replace', 'replace a key that changed (only after checking the new fingerprint out of band)')
-    .addHelpText('after', `
-Exit codes: 0 every host trusted, 1 a host was unreachable or its key changed (without --replace), 64 bad usage.
+    .addHelpText('after', `${exitHelp('hosts trust')}
 
 Example:
   keelson hosts trust web-1 web-2`)

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { lockStatus, releaseLock } from '../lock/admin.ts';
 import { describeHolder, formatSpan, staleForMs } from '../lock/record.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { loadOrThrow } from './session.ts';
 
 async function settingsOf(dir: string) {
@@ -38,7 +38,7 @@ export function lockCommand(): Command {
     .description('show who holds the lock, for what, and until when')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--json', 'print the lock as JSON')
-    .addHelpText('after', '\nExit codes: 0 read (free or held: see the output or --json), 1 the remote could not be read.')
+    .addHelpText('after', exitHelp('lock status'))
     .action(async (opts: { dir: string; json?: boolean }) => {
       const st = await lockStatus(opts.dir, await settingsOf(opts.dir));
       if (opts.json) {
@@ -54,7 +54,7 @@ export function lockCommand(): Command {
     .description('release a lock a crashed run left: an expired one, or with --force the one at exactly that epoch')
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--force <epoch>', 'release the lock at this epoch even though it has not expired (or, for a ref holding garbage, the commit id `lock status` shows)')
-    .addHelpText('after', '\nExit codes: 0 released (or already free), 1 held by someone else (named) or the remote could not be updated.')
+    .addHelpText('after', exitHelp('lock release'))
     .action(async (opts: { dir: string; force?: string }) => {
       const out = await releaseLock(opts.dir, { settings: await settingsOf(opts.dir), ...(opts.force !== undefined && { force: opts.force }) });
       process.stdout.write(out.kind === 'released' ? `released the lock of ${out.was} (epoch ${out.epoch})\n` : `the lock is free already (epoch ${out.epoch})\n`);

@@ -4,7 +4,7 @@
  * simulator it needs). A CLI that CI calls many times per job answers in about the time Node starts.
  */
 import { Command, Help, Option } from 'commander';
-import { describeError } from './exit.ts';
+import { describeError, routeUsageErrors } from './exit.ts';
 
 /** Options every verb understands (declared on the root command). */
 export interface GlobalOptions {
@@ -103,7 +103,7 @@ export async function buildProgram(load: readonly string[] | 'all' = 'all'): Pro
     if (load === 'all' || load.includes(v.name)) await v.register(program);
     else program.addCommand(listed(v));
   }
-  return program;
+  return routeUsageErrors(program);
 }
 
 /** The verb argv names (`keelson --log-format json plan`, `keelson help plan`), read with the root's options only. */

@@ -4,7 +4,7 @@ import { checkPlan, renderPlanJson, renderPlanMarkdown, renderPlanText, writePla
 import type { Plan } from '../plan/types.ts';
 import { scrub } from '../secrets.ts';
 import { useColor } from '../log.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { connectFor, gitRevision, loadOrThrow } from './session.ts';
 import { unguardedNotice } from './lock-guard.ts';
 
@@ -35,7 +35,7 @@ export function planCommand(): Command {
     .addOption(new Option('--markdown', 'render as markdown (pull-request comments)').conflicts('json'))
     .addOption(new Option('--json', 'render as JSON (versioned schema: schemas/plan.json)').conflicts('markdown'))
     .option('--out <file>', 'also save the plan (checksum, git revision, live fingerprints) for `keelson apply FILE`')
-    .addHelpText('after', '\nExit codes: 0 no changes, 2 changes pending, 1 error.')
+    .addHelpText('after', exitHelp('plan'))
     .action(async (opts: PlanOptions) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       const conn = await connectFor(project, manifests);
@@ -50,7 +50,8 @@ export function planCommand(): Command {
           process.stderr.write(`saved plan ${plan.checksum.slice(0, 12)} to ${opts.out}\n`);
         }
         if (plan.problems.length) process.exitCode = EXIT.failure;
-        else process.exitCode = plan.changes.length ? EXIT.changes : EXIT.ok;
+        // Half-done work counts as pending: apply has something to do.
+        else process.exitCode = plan.changes.length || plan.inProgress?.length ? EXIT.changes : EXIT.ok;
       } finally {
         await conn.close();
       }

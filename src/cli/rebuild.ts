@@ -4,7 +4,7 @@ import type { Connection } from '../providers/connect.ts';
 import { UsageError } from '../errors.ts';
 import { finishRebuilds } from '../workflows/resume.ts';
 import { rebuildServer, type RebuildResult } from '../workflows/rebuild.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
 import { connectFor, loadOrThrow } from './session.ts';
 import { stepPrinter, workflowContext } from './workflow-session.ts';
@@ -32,7 +32,7 @@ export function rebuildCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--region <region>', 'build in this region instead of the next one in the rotation')
     .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
-    .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 failed (the reason is printed).')
+    .addHelpText('after', `\nRerunning after a crash finishes the same rebuild.\n${exitHelp('rebuild')}`)
     .action(locked('rebuild', async (server: string, opts: RebuildOptions, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       if (!manifests.servers.has(server)) throw new UsageError(`no Server named ${server} in the manifests`);

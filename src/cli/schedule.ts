@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ServerDoc } from '../model/types.ts';
 import { upcomingStarts } from '../schedule/slots.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { loadOrThrow } from './session.ts';
 
 export interface ScheduledRun {
@@ -40,6 +40,7 @@ export function nextRuns(servers: Iterable<ServerDoc>, from: number, count: numb
 export function scheduleCommand(): Command {
   return new Command('schedule')
     .description('list the next scheduled rebuilds (slot, jitter and window applied) and the concurrency limits')
+    .addHelpText('after', exitHelp('schedule'))
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--count <n>', 'runs per server', (v) => {
       const n = Number(v);

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startSimulator, type Simulator, type SimPort } from '../sim/index.ts';
 import { parsePortSpec } from '../sim/reach.ts';
+import { exitHelp } from './exit.ts';
 
 function positive(name: string) {
   return (value: string): number => {
@@ -36,6 +37,7 @@ export function simEnvironment(sim: Simulator): string[] {
 export function simCommand(): Command {
   return new Command('sim')
     .description('run the embedded Vultr v2 + Cloudflare v4 simulator on 127.0.0.1')
+    .addHelpText('after', exitHelp('sim'))
     .option('--port <port>', 'TCP port (0 = any free port)', positive('port'), 0)
     .option('--state <file>', 'keep the simulated world in this file across restarts')
     .option('--speed <factor>', 'simulated time per wall time (100: a 5-minute install takes 3 s)', positive('speed'), 1)

@@ -7,9 +7,9 @@ import { Command, Option } from 'commander';
 import { readStatus, renderStatus } from '../deploy/status.ts';
 import { bandwidthReport, BYTES_PER_GB, type BandwidthRow } from '../workflows/bandwidth.ts';
 import { deploymentNamed, hostsOf, loadContext } from './deploy-context.ts';
-import { UsageError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
 import { scrub } from '../secrets.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { connectFor } from './session.ts';
 import { clockFor } from './workflow-session.ts';
 
@@ -38,8 +38,7 @@ export function statusCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .addOption(new Option('--only <section>', 'one section').choices(['deployments', 'bandwidth']))
     .option('--json', 'print as JSON')
-    .addHelpText('after', `
-Exit codes: 0 everything could be read, 1 a host or provider could not be read or the manifests are invalid, 64 bad usage.`)
+    .addHelpText('after', exitHelp('status'))
     .action(async (name: string | undefined, opts: { dir: string; json?: boolean; only?: Section }) => {
       const sections: Section[] = name ? ['deployments'] : opts.only ? [opts.only] : ['deployments', 'bandwidth'];
       const ctx = await loadContext(opts.dir);
@@ -53,7 +52,7 @@ Exit codes: 0 everything could be read, 1 a host or provider could not be read o
             return { resource, hosts: await readStatus(doc, await hostsOf(ctx, doc), { root: ctx.project.root }) };
           } catch (err) {
             // One deployment whose hosts cannot be resolved must not hide the others (or the bandwidth).
-            if (!(err instanceof UsageError)) throw err;
+            if (!(err instanceof UsageError || err instanceof ConfigError)) throw err;
             return { resource, hosts: [], error: scrub(err.message) };
           }
         }));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log.ts';
 import { loadProject } from '../manifest/load-project.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import type { GlobalOptions } from './main.ts';
 import { countManifests, paintFor, problemLine, summarizeManifests } from './report.ts';
 
@@ -19,8 +19,7 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the result as JSON (for machines)')
     .addHelpText(
       'after',
-      `
-Exit codes: 0 valid (warnings allowed), 1 problems found, 64 bad usage.
+      `${exitHelp('validate')}
 
 Examples:
   keelson validate

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import { DeployError, UsageError } from '../errors.ts';
+import { ConfigError, DeployError } from '../errors.ts';
 import type { DeploymentDoc, NotifierDoc } from '../model/types.ts';
 import { notifyAll, type NotifyEvent } from '../notify/webhook.ts';
 import { readSecretEnv, scrub } from '../secrets.ts';
@@ -50,13 +50,13 @@ export interface RolloutSummary {
   notifyFailures: string[];
 }
 
-/** The `envFrom` values, read from keelson's environment and registered as secrets. Throws UsageError if one is missing. */
+/** The `envFrom` values, read from keelson's environment and registered as secrets. Throws ConfigError if one is missing. */
 export function readEnvFrom(doc: DeploymentDoc, env: NodeJS.ProcessEnv): Record<string, string> {
   const src = 'container' in doc.spec.source ? doc.spec.source.container : doc.spec.source.git;
   const out: Record<string, string> = {};
   for (const [name, variable] of Object.entries(src.envFrom)) {
     const v = readSecretEnv(env, variable);
-    if (v === undefined) throw new UsageError(`[Deployment/${doc.metadata.name}] environment variable ${variable} (envFrom ${name}) is not set`);
+    if (v === undefined) throw new ConfigError(`[Deployment/${doc.metadata.name}] environment variable ${variable} (envFrom ${name}) is not set`);
     out[name] = v;
   }
   return out;

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
-import { HostKeyError, UsageError } from '../errors.ts';
+import { ConfigError, HostKeyError, SystemFailure, systemReason } from '../errors.ts';
 import type { SshSettings } from '../model/types.ts';
 import { assertMayContact } from '../providers/contact-guard.ts';
 import { readSecretEnv, registerSecret } from '../secrets.ts';
@@ -36,17 +36,17 @@ async function authConfig(ssh: SshSettings, root: string, env: NodeJS.ProcessEnv
   const passphrase = ssh.passphraseEnv ? readSecretEnv(env, ssh.passphraseEnv) : undefined;
   if (ssh.keyEnv) {
     const key = env[ssh.keyEnv];
-    if (!key) throw new UsageError(`environment variable ${ssh.keyEnv} (ssh.keyEnv) is not set`);
+    if (!key) throw new ConfigError(`environment variable ${ssh.keyEnv} (ssh.keyEnv) is not set`);
     registerSecret(key);
     out.privateKey = key;
   } else {
     const path = ssh.keyFileEnv ? env[ssh.keyFileEnv] : ssh.keyFile;
-    if (ssh.keyFileEnv && !path) throw new UsageError(`environment variable ${ssh.keyFileEnv} (ssh.keyFileEnv) is not set`);
+    if (ssh.keyFileEnv && !path) throw new ConfigError(`environment variable ${ssh.keyFileEnv} (ssh.keyFileEnv) is not set`);
     if (path) out.privateKey = await readFile(isAbsolute(path) ? path : resolve(root, path));
   }
   if (passphrase) out.passphrase = passphrase;
   if (ssh.agent || !out.privateKey) {
-    if (!env.SSH_AUTH_SOCK && !out.privateKey) throw new UsageError('no SSH key configured (ssh.keyFile, ssh.keyFileEnv, ssh.keyEnv) and SSH_AUTH_SOCK is not set');
+    if (!env.SSH_AUTH_SOCK && !out.privateKey) throw new ConfigError('no SSH key configured (ssh.keyFile, ssh.keyFileEnv, ssh.keyEnv) and SSH_AUTH_SOCK is not set');
     if (env.SSH_AUTH_SOCK) out.agent = env.SSH_AUTH_SOCK;
   }
   return out;
@@ -89,7 +89,7 @@ export async function fetchHostKey(address: string, port: number, timeoutMs: num
   const client = new Client();
   let seen: Buffer | undefined;
   await new Promise<void>((done, reject) => {
-    client.once('error', (err) => (seen ? done() : reject(err)));
+    client.once('error', (err) => (seen ? done() : reject(new SystemFailure(`cannot fetch the SSH host key of ${address}:${port}`, systemReason(err) ?? err.message, { cause: err }))));
     client.once('ready', () => done());
     client.connect({
       host: address, port, username: 'keelson-trust', readyTimeout: timeoutMs,

@@ -14,6 +14,8 @@ export interface ImportSelection {
   /** Zone names whose unmarked records to adopt. */
   zones: string[];
   all: boolean;
+  /** Names the manifests already use: an adopted resource never takes one (its manifest would clash). */
+  reserved?: Iterable<string>;
 }
 
 export interface Adoption {
@@ -33,7 +35,7 @@ export function manifestName(raw: string, taken: Set<string>): string {
 
 /** What an import would adopt, given a fresh observation. Pure. */
 export function planAdoption(live: LiveState, owner: string, sel: ImportSelection): Adoption {
-  const taken = new Set<string>();
+  const taken = new Set<string>(sel.reserved);
   for (const s of live.servers) if (s.ownership?.owner === owner) taken.add(s.ownership.name);
   const servers = live.servers
     .filter((s) => !s.ownership && (sel.all || sel.servers.includes(s.id) || sel.servers.includes(s.label)))

@@ -3,19 +3,31 @@ import { stringify } from 'yaml';
 import type { LiveRecord } from '../model/live.ts';
 import type { Adoption } from './adopt.ts';
 
-function relativeName(fqdn: string, zone: string): string {
+export function relativeName(fqdn: string, zone: string): string {
   if (fqdn === zone) return '@';
   return fqdn.endsWith(`.${zone}`) ? fqdn.slice(0, -(zone.length + 1)) : fqdn;
 }
 
+/** One record set as a manifest writes it. */
+export interface RecordSetManifest {
+  name: string;
+  type: string;
+  ttl: LiveRecord['ttl'];
+  proxied?: true;
+  priority?: number;
+  comment?: string;
+  value?: string;
+  values?: string[];
+}
+
 /** Records with the same name, type and settings become one record set with several values. */
-function recordSets(records: LiveRecord[], zone: string): Record<string, unknown>[] {
-  const sets = new Map<string, { spec: Record<string, unknown>; values: string[] }>();
+export function recordSets(records: LiveRecord[], zone: string): RecordSetManifest[] {
+  const sets = new Map<string, { spec: RecordSetManifest; values: string[] }>();
   for (const r of [...records].sort((a, b) => a.fqdn.localeCompare(b.fqdn) || a.type.localeCompare(b.type) || a.content.localeCompare(b.content))) {
     const key = JSON.stringify([r.fqdn, r.type, r.ttl, r.proxied, r.priority, r.comment]);
     let set = sets.get(key);
     if (!set) {
-      const spec: Record<string, unknown> = { name: relativeName(r.fqdn, zone), type: r.type, ttl: r.ttl };
+      const spec: RecordSetManifest = { name: relativeName(r.fqdn, zone), type: r.type, ttl: r.ttl };
       if (r.proxied) spec.proxied = true;
       if (r.priority !== undefined) spec.priority = r.priority;
       if (r.comment) spec.comment = r.comment;

@@ -18,14 +18,23 @@ const load = createRequire(import.meta.url);
 const cronCache = new Map<string, string | undefined>();
 const zoneCache = new Map<string, boolean>();
 
-/** Why a cron expression is invalid, or undefined when croner accepts it. */
+/**
+ * Why a cron expression is invalid, or undefined when it is fine: five fields, or six with seconds
+ * first, or a nickname such as `@daily` (croner would also take a seventh, year field, which keelson
+ * does not document), accepted by croner, and able to fire at all (`0 0 30 2 *` never does).
+ */
 export function cronProblem(expr: string): string | undefined {
   if (cronCache.has(expr)) return cronCache.get(expr);
   let problem: string | undefined;
-  try {
-    new Cron(expr, { paused: true });
-  } catch (err) {
-    problem = err instanceof Error ? err.message : String(err);
+  const fields = expr.trim().split(/\s+/).length;
+  if (!expr.trim().startsWith('@') && fields !== 5 && fields !== 6) {
+    problem = `it has ${fields} field(s); use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`;
+  } else {
+    try {
+      if (new Cron(expr, { paused: true }).nextRun() === null) problem = 'it can never fire (no such date)';
+    } catch (err) {
+      problem = err instanceof Error ? err.message : String(err);
+    }
   }
   if (cronCache.size < 10_000) cronCache.set(expr, problem);
   return problem;

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Problem } from '../errors.ts';
+import { systemReason, type Problem } from '../errors.ts';
 import type { Manifests, ProjectConfig } from '../model/types.ts';
 import { normalizeDocuments } from './normalize.ts';
 import { normalizeProject } from './normalize-project.ts';
@@ -39,6 +39,8 @@ export async function loadProject(root: string, opts: LoadOptions = {}): Promise
   const absRoot = resolve(root);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
+  const rootProblem = await checkRoot(root, absRoot);
+  if (rootProblem) return { ok: false, problems: [rootProblem], warnings };
 
   const projectPath = join(absRoot, PROJECT_FILE);
   const projectDoc = await readProjectFile(projectPath, limits, problems, warnings);
@@ -62,6 +64,16 @@ export async function loadProject(root: string, opts: LoadOptions = {}): Promise
 
   if (problems.length > 0 || !projectDoc) return { ok: false, problems: sortProblems(problems), warnings: sortProblems(warnings) };
   return { ok: true, project, manifests: normalized.manifests, warnings: sortProblems(warnings) };
+}
+
+/** The repository folder must exist and be a folder: one clear problem instead of a failed system call later. */
+async function checkRoot(shown: string, absRoot: string): Promise<Problem | undefined> {
+  try {
+    if ((await stat(absRoot)).isDirectory()) return undefined;
+    return fileProblem(shown, 'is a file, not the repository folder (pass the folder that holds keelson.yaml)');
+  } catch (err) {
+    return fileProblem(shown, `cannot read the repository folder: ${systemReason(err) ?? String(err)} (pass the folder that holds keelson.yaml, e.g. --dir examples/two-region-saas)`);
+  }
 }
 
 /** keelson.yaml as one schema-checked Project document, or undefined (with the problems recorded). */

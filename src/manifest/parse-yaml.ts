@@ -2,12 +2,14 @@
  * Parses manifest text into documents that remember where every node came from. YAML 1.2 core
  * schema (so `no` stays a string), duplicate keys refused, alias expansion and nesting capped.
  */
-import { Alias, Composer, LineCounter, Parser, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type DocumentOptions, type Node, type Pair, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Alias, Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type DocumentOptions, type Node, type Pair, type ParseOptions, type SchemaOptions } from 'yaml';
 import type { Problem } from '../errors.ts';
 import { findExcessiveNesting } from './depth-scan.ts';
 import { DEFAULT_LIMITS, fileProblem, type LoadLimits, type SourceFile } from './read-files.ts';
 
-const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false };
+// resolveKnownTags off: only the core schema's tags resolve; `!!binary`, `!!timestamp`, `!!js/function`,
+// `!include` and every other tag is reported (TAG_RESOLVE_FAILED) and refused below.
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: false, resolveKnownTags: false };
 
 /** A 1-based line and column. */
 export interface Position {
@@ -62,15 +64,18 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
     index++;
     anyContents ||= doc.contents !== null;
     for (const e of doc.errors) problems.push({ file, ...pos(e.pos[0]), path: '', message: yamlMessage(e.code, e.message) });
-    for (const w of doc.warnings) warnings.push({ file, ...pos(w.pos[0]), path: '', message: yamlMessage(w.code, w.message) });
-    if (doc.errors.length > 0 || doc.contents === null) continue;
+    // An unknown tag would silently become a plain string (`!include x.yaml` → "x.yaml"): refused.
+    const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+    for (const w of tags) problems.push({ file, ...pos(w.pos[0]), path: '', message: tagMessage(w.message) });
+    for (const w of doc.warnings) if (w.code !== 'TAG_RESOLVE_FAILED') warnings.push({ file, ...pos(w.pos[0]), path: '', message: yamlMessage(w.code, w.message) });
+    if (doc.errors.length > 0 || tags.length > 0 || doc.contents === null) continue;
     const start = pos(doc.contents.range[0]);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (err) {
       if (!(err instanceof ReferenceError)) throw err;
-      problems.push({ file, ...start, path: '', message: `aliases expand too much (limit ${limits.maxAliasCount}); refusing a possible "billion laughs" document` });
+      problems.push(unresolvedAlias(doc, text, file, pos) ?? { file, ...start, path: '', message: `aliases expand too much (limit ${limits.maxAliasCount}); refusing a possible "billion laughs" document` });
       continue;
     }
     if (depthOf(value) > limits.maxDepth) {
@@ -84,6 +89,41 @@ export function parseManifestFile(source: SourceFile, limits: LoadLimits = DEFAU
     problems.push(fileProblem(file, 'file has no YAML documents; an empty manifest file is refused, since a truncated file must not read as "delete what it declared"'));
   }
   return { documents, problems, warnings };
+}
+
+function tagMessage(message: string): string {
+  const tag = message.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!');
+  return `unknown YAML tag ${tag}: keelson reads plain YAML 1.2 (no custom, include or language tags); remove the tag`;
+}
+
+/**
+ * The first alias of `doc` with no anchor before it in the same document, as a problem (an anchor
+ * in an earlier document does not count: aliases cannot cross documents); undefined when every alias
+ * resolves (the failure was the expansion limit).
+ */
+function unresolvedAlias(doc: Document, text: string, file: string, pos: (o: number) => Position): Problem | undefined {
+  const anchors = new Set<string>();
+  let found: Problem | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (anchors.has(node.source)) return undefined;
+      const docStart = doc.range?.[0] ?? 0;
+      const before = text.slice(0, docStart);
+      const earlier = new RegExp(`&${node.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\\s,\\]}]|$)`).test(before);
+      const at = pos(node.range?.[0] ?? docStart);
+      found = {
+        file, ...at, path: '',
+        message: earlier
+          ? `alias *${node.source} refers to an anchor in an earlier document: aliases cannot cross documents (each document stands alone)`
+          : `alias *${node.source} has no anchor &${node.source} before it in this document`,
+      };
+      return visit.BREAK;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.add(anchor);
+    return undefined;
+  });
+  return found;
 }
 
 function yamlMessage(code: string, message: string): string {

@@ -6,7 +6,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Problem } from '../errors.ts';
+import { systemReason, type Problem } from '../errors.ts';
 
 /** Caps applied while loading; every one is checked before the expensive step it protects. */
 export interface LoadLimits {
@@ -85,8 +85,13 @@ export async function loadManifestFiles(
   exclude: string[] = [],
 ): Promise<{ files: SourceFile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
-  const realRoot = await realpath(root);
+  let realRoot: string;
   let realDir: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (err) {
+    return { files: [], problems: [fileProblem('.', `cannot read the repository folder: ${systemReason(err) ?? String(err)}`)] };
+  }
   try {
     realDir = await realpath(dir);
     if (!(await stat(realDir)).isDirectory()) throw new Error('not a directory');
@@ -103,7 +108,11 @@ export async function loadManifestFiles(
   const walk = async (abs: string, real: string): Promise<void> => {
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
-    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const listed = await readdir(abs, { withFileTypes: true }).catch((err: unknown) => {
+      problems.push(fileProblem(displayPath(root, abs) || '.', `cannot list the folder: ${systemReason(err) ?? String(err)}`));
+    });
+    if (!listed) return;
+    const entries = listed.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
       const child = join(abs, entry.name);
@@ -121,7 +130,10 @@ export async function loadManifestFiles(
           continue;
         }
       }
-      const info = await stat(target);
+      const info = await stat(target).catch((err: unknown) => {
+        problems.push(fileProblem(shown, `cannot read: ${systemReason(err) ?? String(err)}`));
+      });
+      if (!info) continue;
       if (info.isDirectory()) await walk(child, target);
       else if (info.isFile() && MANIFEST_EXT.test(entry.name) && !skip.has(child)) found.push({ abs: child, size: info.size, stat: statKey(info) });
     }
@@ -165,9 +177,20 @@ export async function loadManifestFiles(
 
 /**
  * Reads one file after checking its size (stat first unless `known` gives it) and decodes it as strict
- * UTF-8. A file whose stat is unchanged since this process last read it is not read again.
+ * UTF-8. A file whose stat is unchanged since this process last read it is not read again. A file that
+ * cannot be read is a problem naming it, not an exception.
  */
 export async function readSourceFile(abs: string, file: string, limits: LoadLimits, known?: { size: number; stat: string }): Promise<SourceFile | { problem: Problem }> {
+  try {
+    return await readChecked(abs, file, limits, known);
+  } catch (err) {
+    const reason = systemReason(err);
+    if (!reason) throw err;
+    return { problem: fileProblem(file, `cannot read: ${reason}`) };
+  }
+}
+
+async function readChecked(abs: string, file: string, limits: LoadLimits, known?: { size: number; stat: string }): Promise<SourceFile | { problem: Problem }> {
   let size = known?.size;
   let key = known?.stat;
   if (size === undefined || key === undefined) {

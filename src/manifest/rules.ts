@@ -8,6 +8,7 @@ import type { Normalized } from './normalize.ts';
 import type { RawDocument } from './parse-yaml.ts';
 import { serverSelectorTest, type RuleContext } from './rules-context.ts';
 import { checkDns } from './rules-dns.ts';
+import { warnNotActedOn } from './not-acted-on.ts';
 import { checkDeployments, checkServers } from './rules-refs.ts';
 import { problemAt, type CheckedDocument } from './validate-schema.ts';
 
@@ -37,6 +38,7 @@ export function checkRules(input: RuleInput): { problems: Problem[]; warnings: P
   checkServers(ctx);
   checkDns(ctx);
   checkDeployments(ctx);
+  ctx.warnings.push(...warnNotActedOn(input.checked));
   return { problems: ctx.problems, warnings: ctx.warnings };
 }
 

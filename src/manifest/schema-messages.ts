@@ -144,6 +144,8 @@ function patternMessage(e: ErrorObject): string {
   if (e.schemaPath.endsWith('$defs/name/pattern')) return `${value} is not a valid name: lowercase letters, digits and dashes, starting and ending with a letter or digit, at most 63`;
   if (e.schemaPath.endsWith('$defs/duration/pattern')) return `${value} is not a duration such as "500ms", "30s", "5m" or "1h30m"`;
   if (e.schemaPath.endsWith('$defs/envName/pattern')) return `${value} is not an environment variable name`;
+  if (e.schemaPath.endsWith('$defs/recordName/pattern')) return `${value} is not a DNS record name: labels of letters, digits, "-" and "_" separated by dots, "*" only as the first label, or "@"`;
+  if (e.schemaPath.endsWith('$defs/headerValue/pattern')) return 'a header value must be one line: no CR, LF or NUL characters (they would let it add headers of its own)';
   return `${value} does not match the expected form /${String((e.params as { pattern: string }).pattern)}/`;
 }
 

@@ -6,7 +6,7 @@
 import { parseRecordOwnership, parseServerTags, parseSnapshotDescription } from '../model/ownership.ts';
 import type { LiveRecord, LiveServer, LiveSnapshot, LiveState, Ownership } from '../model/live.ts';
 import type { Manifests, SourceRef } from '../model/types.ts';
-import type { Change, ChangeKind, PlanProblem, UnmanagedResource } from './types.ts';
+import type { Change, ChangeKind, PlanProblem, UnmanagedResource, WorkInProgress } from './types.ts';
 
 /** Where a desired server's address comes from at apply time. */
 export interface ServerAddress {
@@ -25,6 +25,7 @@ export interface PlanContext {
   changes: Change[];
   unmanaged: UnmanagedResource[];
   warnings: string[];
+  inProgress: WorkInProgress[];
   problems: PlanProblem[];
   addresses: Map<string, ServerAddress>;
   /** Live server id → the change that deletes it (a delete, or the destroy-old phase of a replace). */
@@ -32,7 +33,7 @@ export interface PlanContext {
 }
 
 export function newContext(desired: Manifests, live: LiveState, owner: string): PlanContext {
-  return { desired, live, owner, changes: [], unmanaged: [], warnings: [], problems: [], addresses: new Map(), serverDeletes: new Map() };
+  return { desired, live, owner, changes: [], unmanaged: [], warnings: [], inProgress: [], problems: [], addresses: new Map(), serverDeletes: new Map() };
 }
 
 export function formatSource(src: SourceRef | undefined): string | undefined {

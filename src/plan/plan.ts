@@ -113,6 +113,8 @@ export function planChanges(desired: Manifests, live: LiveState, options: PlanOp
     unmanaged: ctx.unmanaged,
     counts: countChanges(ctx.changes),
     warnings: [...new Set([...ctx.warnings, ...warnDanglingRecords(ctx.changes, live, options.owner)])],
+    // Only when there is some: plans (and their checksums) without half-done work stay as they were.
+    ...(ctx.inProgress.length ? { inProgress: ctx.inProgress } : {}),
     problems: ctx.problems,
     safety: { ...DEFAULT_SAFETY, ...options.safety },
     stats: kindStats(ctx.changes, desired, live, unmanagedIds),

@@ -70,13 +70,21 @@ export function renderChange(c: Change, plan: Plan, paint: Paint = painter(false
 /** The counts line, e.g. "Plan: 2 to create, 1 to update, 1 to replace, 0 to destroy." */
 export function countsLine(plan: Plan): string {
   const n = plan.counts;
-  return `Plan: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to destroy.`;
+  const busy = plan.inProgress?.length ?? 0;
+  return `Plan: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to destroy.${busy ? ` ${busy} in progress (apply finishes first).` : ''}`;
+}
+
+/** One line per piece of half-done work, e.g. `Server/box-0: rebuild in progress (new-id replacing old-id)`. */
+export function inProgressLines(plan: Plan): string[] {
+  return (plan.inProgress ?? []).map((w) => `${w.kind}/${w.name}: ${w.workflow} in progress (${w.to} replacing ${w.from}); apply finishes it before anything else`);
 }
 
 export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   const paint = painter(Boolean(options.color));
   const out: string[] = [`keelson plan for owner ${plan.owner}${plan.revision ? ` at ${plan.revision}` : ''} (checksum ${plan.checksum.slice(0, 12)})`, ''];
-  if (plan.changes.length === 0) out.push('No changes. The live state matches the manifests.', '');
+  const busy = inProgressLines(plan);
+  if (plan.changes.length === 0 && busy.length === 0) out.push('No changes. The live state matches the manifests.', '');
+  if (busy.length) out.push(paint('33', 'In progress (a run was interrupted):'), ...busy.map((l) => `  >> ${l}`), '');
   for (const c of plan.changes) {
     const lines = renderChange(c, plan, paint);
     if (lines.length) out.push(...lines, '');

@@ -10,8 +10,8 @@ import { formatSource, groupOwned, serverOwnership, type PlanContext } from './c
 import { normalizeTags } from './normalize.ts';
 import { buildCreateRequest, desiredHostname, serverCreateHash } from './server-request.ts';
 import type { FieldChange, ServerPatch } from './types.ts';
-import { serverFamily } from '../workflows/family.ts';
-import { workflowTags } from '../workflows/marks.ts';
+import { serverFamily } from '../model/server-family.ts';
+import { workflowTags } from '../model/workflow-marks.ts';
 
 /** Splits one name's live servers into the current one and those to retire (interrupted replaces, duplicates). */
 function pickCurrent(servers: LiveServer[]): { current?: LiveServer; retire: { server: LiveServer; why: string }[] } {
@@ -145,7 +145,7 @@ export function planServers(ctx: PlanContext): void {
     if (doc && family.current && family.successor) {
       // A rebuild in progress is finished by the rebuild workflow (apply runs it first), never by deletes here.
       ctx.addresses.set(name, { live: family.current });
-      ctx.warnings.push(`[Server/${name}] rebuild in progress (${family.successor.id} replacing ${family.current.id}): apply finishes it first`);
+      ctx.inProgress.push({ kind: 'Server', name, workflow: 'rebuild', from: family.current.id, to: family.successor.id });
       continue;
     }
     const { current, retire } = pickCurrent(byName.get(name) ?? []);

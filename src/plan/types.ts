@@ -159,6 +159,20 @@ export interface SafetyLimits {
   minCountForPercent: number;
 }
 
+/**
+ * Work a crashed or killed run left half done, which `apply` finishes (through its workflow) before
+ * it plans anything else. Not a change: nothing is decided here, the workflow reads its progress
+ * back from the provider.
+ */
+export interface WorkInProgress {
+  kind: 'Server';
+  name: string;
+  workflow: 'rebuild';
+  /** The serving instance being replaced, and its successor. */
+  from: string;
+  to: string;
+}
+
 /** A computed plan. `checksum` covers everything except `createdAt` and itself. */
 export interface Plan {
   formatVersion: 1;
@@ -170,6 +184,8 @@ export interface Plan {
   unmanaged: UnmanagedResource[];
   counts: PlanCounts;
   warnings: string[];
+  /** Half-done work apply finishes first (present only when there is some); `plan` exits 2 when there is any. */
+  inProgress?: WorkInProgress[];
   /** Catalog and reference problems; a plan with problems is refused before apply. */
   problems: PlanProblem[];
   safety: SafetyLimits;

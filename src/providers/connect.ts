@@ -5,9 +5,10 @@
  * simulator in-process and uses that, saying so in a one-line notice.
  */
 import type { ProjectConfig } from '../model/types.ts';
-import { UsageError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { readSecretEnv } from '../secrets.ts';
 import type { Simulator, SimulatorOptions } from '../sim/index.ts';
+import { looksLikeSimulatorToken } from '../sim/tokens.ts';
 import { createCloudflareClient } from './cloudflare/client.ts';
 import { createCloudflareProvider } from './cloudflare/provider.ts';
 import { createRateBudget, sharedBudget, type BudgetSettings, type RateBudget } from './rate-budget.ts';
@@ -51,17 +52,52 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Reads credentials and base URLs; undefined when neither API has credentials (the simulator case). */
+/**
+ * Reads credentials and base URLs; undefined when neither API has credentials (the simulator case).
+ * Throws `ConfigError` before any client exists when the credentials could reach the wrong place:
+ * one credential without the other, one base URL without the other (a simulator's tokens would go to
+ * the other, real API), or a simulator-issued token aimed at a real (non-loopback) endpoint.
+ */
 export function readEndpoints(settings: ProviderSettings, env: NodeJS.ProcessEnv): Endpoints | undefined {
   const apiKey = readSecretEnv(env, settings.vultr.apiKeyEnv);
   const apiToken = readSecretEnv(env, settings.cloudflare.apiTokenEnv);
   if (!apiKey && !apiToken) return undefined;
   const missing = [!apiKey && settings.vultr.apiKeyEnv, !apiToken && settings.cloudflare.apiTokenEnv].filter(Boolean);
-  if (missing.length) throw new UsageError(`${missing.join(' and ')} not set: set both credentials, or neither to use the embedded simulator`);
-  return {
+  if (missing.length) throw new ConfigError(`${missing.join(' and ')} not set: set both credentials, or neither to use the embedded simulator`);
+  const endpoints: Endpoints = {
     vultr: { apiKey: apiKey!, baseUrl: env[settings.vultr.baseUrlEnv] || undefined },
     cloudflare: { apiToken: apiToken!, baseURL: env[settings.cloudflare.baseUrlEnv] || undefined },
   };
+  refuseMisdirectedCredentials(settings, endpoints);
+  return endpoints;
+}
+
+/** A base URL that stays on this machine (where a simulator runs); undefined means the real API. */
+export function isLoopbackUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function refuseMisdirectedCredentials(settings: ProviderSettings, e: Endpoints): void {
+  const v = settings.vultr.baseUrlEnv;
+  const c = settings.cloudflare.baseUrlEnv;
+  if (Boolean(e.vultr.baseUrl) !== Boolean(e.cloudflare.baseURL)) {
+    const [set, unset] = e.vultr.baseUrl ? [v, c] : [c, v];
+    throw new ConfigError(`${set} is set but ${unset} is not: set both base URLs (a simulator) or neither (the real APIs), so one API's credentials never reach the other's real endpoint`);
+  }
+  const misdirected = [
+    looksLikeSimulatorToken(e.vultr.apiKey) && !isLoopbackUrl(e.vultr.baseUrl) && `${settings.vultr.apiKeyEnv} (to ${e.vultr.baseUrl ?? 'the real Vultr API'})`,
+    looksLikeSimulatorToken(e.cloudflare.apiToken) && !isLoopbackUrl(e.cloudflare.baseURL) && `${settings.cloudflare.apiTokenEnv} (to ${e.cloudflare.baseURL ?? 'the real Cloudflare API'})`,
+  ].filter(Boolean);
+  if (misdirected.length) {
+    throw new ConfigError(`${misdirected.join(' and ')}: a simulator token would be sent to an endpoint that is not on this machine; point ${v} and ${c} at the simulator, or set real credentials`);
+  }
 }
 
 function budget(api: 'vultr' | 'cloudflare', given: RateBudget | BudgetSettings | undefined, fallback: BudgetSettings): RateBudget {

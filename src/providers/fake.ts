@@ -50,9 +50,9 @@ export function createFakeProviders(world: FakeWorld): Providers {
   async function write<T>(method: string, fn: () => T): Promise<T> {
     world.writes[method] = (world.writes[method] ?? 0) + 1;
     const fault = world.failNext[method]?.shift();
-    if (fault === 'error') throw new ProviderError('vultr', method, '503 injected', { status: 503, retryable: true });
+    if (fault === 'error') throw new ProviderError('vultr', method, '503 injected', { reason: 'server', status: 503, retryable: true });
     const out = fn();
-    if (fault === 'ambiguous') throw new ProviderError('vultr', method, 'connection reset after send', { retryable: true });
+    if (fault === 'ambiguous') throw new ProviderError('vultr', method, 'connection reset after send', { reason: 'connection', retryable: true });
     return out;
   }
 
@@ -124,7 +124,7 @@ export function createFakeProviders(world: FakeWorld): Providers {
         const out: LiveRecord[] = [];
         for (const u of changes.updates) {
           const i = world.records.findIndex((r) => r.id === u.id);
-          if (i < 0) throw new ProviderError('cloudflare', 'batch', '81044 Record does not exist.', { status: 404, retryable: false });
+          if (i < 0) throw new ProviderError('cloudflare', 'batch', '81044 Record does not exist.', { reason: 'missing', status: 404, retryable: false });
           world.records[i] = toRecord(u.record, zone.id, u.id);
           out.push(world.records[i]!);
         }
@@ -141,7 +141,7 @@ export function createFakeProviders(world: FakeWorld): Providers {
 
 function mustFind<T extends { id: string }>(list: T[], id: string): T {
   const x = list.find((i) => i.id === id);
-  if (!x) throw new ProviderError('vultr', 'find', `404 ${id} not found`, { status: 404, retryable: false });
+  if (!x) throw new ProviderError('vultr', 'find', `404 ${id} not found`, { reason: 'missing', status: 404, retryable: false });
   return x;
 }
 

@@ -1,7 +1,8 @@
+import { SIM_TOKEN_PREFIX } from './tokens.ts';
 import type { SimInstance, SimRecord, SimSnapshot, SimZone, VultrOs, VultrPlan, VultrRegion, WorldData } from './types.ts';
 
 /** Tokens the simulator accepts unless told otherwise (documented in the README, "The embedded simulator"). */
-export const DEFAULT_TOKENS = { vultr: 'sim-vultr-key', cloudflare: 'sim-cloudflare-token' } as const;
+export const DEFAULT_TOKENS = { vultr: `${SIM_TOKEN_PREFIX}vultr-key`, cloudflare: `${SIM_TOKEN_PREFIX}cloudflare-token` } as const;
 
 /** Fixed ids of the seeded resources that belong to someone else, for assertions. */
 export const FOREIGN_IDS = {

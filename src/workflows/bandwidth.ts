@@ -6,8 +6,8 @@
 import type { LiveServer } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
 import type { BandwidthUsage, ComputeProvider } from '../providers/types.ts';
-import { serverFamily } from './family.ts';
-import { carriedBytes, monthOf } from './marks.ts';
+import { serverFamily } from '../model/server-family.ts';
+import { carriedBytes, monthOf } from '../model/workflow-marks.ts';
 
 /** Limits are in decimal gigabytes, as Vultr bills them. */
 export const BYTES_PER_GB = 1_000_000_000;

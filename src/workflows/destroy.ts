@@ -15,9 +15,9 @@ import { WorkflowError } from '../errors.ts';
 import type { Providers } from '../providers/types.ts';
 import { checkAborted, type Clock } from './clock.ts';
 import { readZones, recordsFollowing } from './dns-follow.ts';
-import { serverFamily } from './family.ts';
+import { serverFamily } from '../model/server-family.ts';
 import { defaultHookRunner, type HookRunner } from './hooks.ts';
-import { hooksDone, withHookDone } from './marks.ts';
+import { hooksDone, withHookDone } from '../model/workflow-marks.ts';
 import type { Manifests } from '../model/types.ts';
 
 export type DestroyStep = 'dns' | 'hooks' | 'snapshots' | 'instances';

@@ -12,14 +12,13 @@ import { desiredHostname, serverCreateHash } from '../plan/server-request.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
-import { isSnapshotNotReady } from '../providers/vultr/errors.ts';
 import { checkAborted, sleepUnlessAborted, type Clock } from './clock.ts';
 import { flipRecords, longestTtlMs, pointingAt, readZones, recordsFollowing } from './dns-follow.ts';
-import { serverFamily } from './family.ts';
+import { serverFamily } from '../model/server-family.ts';
 import { isInstalled } from '../apply/wait.ts';
 import { monthBytes } from './bandwidth.ts';
 import { directProbe, type HealthProbe } from './health.ts';
-import { carriedBytes, flippedAt, monthOf, rebuildOpId, withCarried, withFlipped } from './marks.ts';
+import { carriedBytes, flippedAt, monthOf, rebuildOpId, withCarried, withFlipped } from '../model/workflow-marks.ts';
 import { sourceImage, type RebuildImage } from './snapshot-source.ts';
 import { targetRegion } from './target-region.ts';
 import { createServerWatcher, WaitTimeoutError, type ServerWatcher } from './watch.ts';
@@ -222,7 +221,7 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
       return await ctx.providers.compute.createServer(input);
     } catch (err) {
       // The provider's "snapshot not complete" is a wait, never a failure of the rebuild.
-      if (!(err instanceof ProviderError) || !isSnapshotNotReady(err)) throw err;
+      if (!(err instanceof ProviderError) || err.reason !== 'not-ready') throw err;
       await sleepUnlessAborted(ctx.clock, poll, ctx.signal);
     }
   }

@@ -2,7 +2,7 @@
  * What `apply` and the controller run before planning: finish every rebuild a crash (or a plan-time
  * replace) left in progress, using the same workflow as `keelson rebuild`. Never starts a rebuild.
  */
-import { rebuildsInProgress } from './family.ts';
+import { rebuildsInProgress } from '../model/server-family.ts';
 import { rebuildServer, type RebuildResult, type WorkflowContext } from './rebuild.ts';
 
 /**

@@ -118,7 +118,11 @@ describe('keelson rebuild / status / schedule / destroy', () => {
     expect(owned()).toBe(2);
 
     const plan = await runCli(['plan', '--dir', dir], env);
-    expect(plan.stdout + plan.stderr).toContain('rebuild in progress');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(/In progress \(a run was interrupted\):\n {2}>> Server\/box-0: rebuild in progress/);
+    const json = await runCli(['plan', '--json', '--dir', dir], env);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).inProgress).toMatchObject([{ kind: 'Server', name: 'box-0', workflow: 'rebuild' }]);
     const applied = await runCli(['apply', '--dir', dir, '--yes'], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/\[Server\/box-0\] finished the rebuild in progress/);

@@ -80,7 +80,8 @@ describe('keelson plan / apply', () => {
   it('apply without --yes is refused when stdin is not a terminal', async () => {
     const dir = await writeProject(fleet(1));
     const r = await runCli(['apply', '--dir', dir], env);
-    expect(r.code).toBe(64);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('not confirmed: apply needs --yes when stdin is not a terminal');
     expect(writeCalls(sim)).toBe(0);
   });
 });

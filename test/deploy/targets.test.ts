@@ -35,7 +35,7 @@ describe('deployment targets', () => {
   it('refuses to deploy to Servers of the embedded simulator (no credentials): nothing is contacted', () => {
     const env = { ...process.env, VULTR_API_KEY: '', CLOUDFLARE_API_TOKEN: '', NO_COLOR: '1' };
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'keelson.js'), 'deploy', 'api', '--dir', join(ROOT, 'examples', 'two-region-saas')], { encoding: 'utf8', env });
-    expect(r.status).toBe(64);
+    expect(r.status).toBe(78);
     expect(r.stderr).toMatch(/\[Deployment\/api\] targets Servers.*embedded simulator.*targets\.hosts/);
   });
 });

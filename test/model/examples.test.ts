@@ -20,10 +20,10 @@ describe('examples and the starter repository', () => {
     expect(repos.map((r) => relative(ROOT, r))).toEqual(['', 'examples/blue-red-host', 'examples/two-region-saas', 'examples/vpn-fleet']);
   });
 
-  it.each(repos.map((r) => [relative(ROOT, r) || '.', r]))('%s validates without warnings', async (_name, dir) => {
+  it.each(repos.map((r) => [relative(ROOT, r) || '.', r]))('%s validates without warnings (besides "not acted on by this version")', async (_name, dir) => {
     const r = await loadProject(dir);
     expect(r.ok ? [] : r.problems).toEqual([]);
-    expect(r.ok && r.warnings).toEqual([]);
+    expect(r.ok && r.warnings.filter((w) => !w.message.startsWith('accepted, not acted on by this version'))).toEqual([]);
   });
 
   it('every example file carries a modeline for the schema of the kind it holds', () => {

@@ -117,11 +117,11 @@ const cases: Case[] = [
   },
   {
     // The rebuild workflow finishes it (apply runs it before planning): install, DNS, drain, bandwidth, then the delete.
-    name: 'an interrupted replace is left to the rebuild workflow: no delete of either server, a warning',
+    name: 'an interrupted replace is left to the rebuild workflow: no delete of either server, shown as in progress',
     desired: manifests({ servers: [server('web-ewr', { region: 'ams' })] }),
     live: live({ servers: [liveServer(web), liveServer(server('web-ewr', { region: 'ams' }), { id: 'srv-new', successorOf: 'srv-web-ewr', createdAt: '2025-02-01T00:00:00Z' })] }),
     expect: [],
-    check: (p) => expect(p.warnings.join('\n')).toMatch(/rebuild in progress \(srv-new replacing srv-web-ewr\): apply finishes it first/),
+    check: (p) => expect(p.inProgress).toEqual([{ kind: 'Server', name: 'web-ewr', workflow: 'rebuild', from: 'srv-web-ewr', to: 'srv-new' }]),
   },
   {
     name: 'a duplicate server (a create retried without its op) is deleted, the oldest kept',

@@ -10,7 +10,10 @@ afterEach(() => {
 });
 
 const policy = { retries: 3, minDelayMs: 1, maxDelayMs: 2 };
-const fail = (status: number | undefined) => new ProviderError('vultr', 'op', 'x', { status, retryable: status === undefined || status === 429 || status >= 500 });
+const fail = (status: number | undefined) => new ProviderError('vultr', 'op', 'x', {
+  status, retryable: status === undefined || status === 429 || status >= 500,
+  reason: status === undefined ? 'connection' : status === 429 ? 'rate-limit' : status >= 500 ? 'server' : 'invalid',
+});
 
 describe('rate budget', () => {
   it('starts at most `limit` calls in a window; the rest wait for the next', async () => {

@@ -31,6 +31,24 @@ describe('Vultr error classification', () => {
     expect(isAmbiguous(e)).toBe(true);
   });
 
+  it.each([
+    ['Bad Request: Snapshot is not ready yet. Please wait for the snapshot to complete.', 'not-ready'],
+    ['Bad Request: please provide only one os_id, app_id, or snapshot_id', 'invalid'],
+    ['Not Found: instance not found', 'missing'],
+    ['Unauthorized: Invalid API token.', 'auth'],
+    ['Forbidden: no', 'auth'],
+    ['Conflict: label taken', 'duplicate'],
+    ['Too Many Requests', 'rate-limit'],
+    ['Bad Gateway', 'server'],
+  ])('%s → reason %s (set where it is classified; callers read the reason, never the text)', (msg, reason) => {
+    expect(classifyVultrError(new Error(msg), 'op').reason).toBe(reason);
+  });
+
+  it('a connection failure has the reason "connection"', () => {
+    const err = Object.assign(new Error('socket hang up'), { name: 'FetchError', type: 'system', code: 'ECONNRESET' });
+    expect(classifyVultrError(err, 'op').reason).toBe('connection');
+  });
+
   it('a 429 is retryable but never ambiguous, and holds the budget', () => {
     const e = classifyVultrError(new Error('Too Many Requests: rate limit'), 'op');
     expect(isAmbiguous(e)).toBe(false);
@@ -63,6 +81,8 @@ describe('Cloudflare error classification', () => {
     const dup = classifyCloudflareError(new BadRequestError(400, { errors: [{ code: 81057, message: 'Record already exists.' }] }, undefined, new Headers()), 'batch');
     expect(dup.retryable).toBe(false);
     expect(dup.opts.code).toBe(81057);
+    expect([rl, dup].map((x) => classifyCloudflareError(x, 'op').reason)).toEqual(['rate-limit', 'duplicate']);
+    expect(classifyCloudflareError(new APIConnectionError({ message: 'Connection error.' }), 'op').reason).toBe('connection');
   });
 
   it('a connection error is retryable and ambiguous (the batch may have been applied)', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { carriedBytes, flippedAt, hooksDone, monthOf, rebuildOpId, withCarried, withFlipped, withHookDone, workflowTags } from '../../src/workflows/marks.ts';
+import { carriedBytes, flippedAt, hooksDone, monthOf, rebuildOpId, withCarried, withFlipped, withHookDone, workflowTags } from '../../src/model/workflow-marks.ts';
 import { targetRegion } from '../../src/workflows/target-region.ts';
 import { renderHookCommand, hookEvent } from '../../src/workflows/hooks.ts';
 import { monthBytes } from '../../src/workflows/bandwidth.ts';
 import { renderBandwidth } from '../../src/cli/status.ts';
 import { nextRuns } from '../../src/cli/schedule.ts';
-import { serverFamily } from '../../src/workflows/family.ts';
+import { serverFamily } from '../../src/model/server-family.ts';
 import type { LiveServer } from '../../src/model/live.ts';
 import { serverDoc } from '../helpers/server-doc.ts';
 

@@ -50,6 +50,18 @@ export const defs = {
     description: 'An IANA time zone such as "Europe/Berlin" or "UTC".',
     format: 'timezone',
   },
+  recordName: {
+    type: 'string',
+    description: 'A DNS name relative to the zone ("www", "_dmarc", "*.eu"), "@" for the apex, or a full name ending in the zone (a trailing dot allowed).',
+    minLength: 1,
+    maxLength: 253,
+    pattern: '^(@|(\\*|[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9_])?)(\\.[A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9_])?)*\\.?)$',
+  },
+  headerValue: {
+    type: 'string',
+    description: 'An HTTP header value (one line: no CR, LF or NUL).',
+    pattern: '^[^\\r\\n\\u0000]*$',
+  },
   envName: {
     type: 'string',
     description: 'The name of an environment variable (never its value).',
@@ -108,7 +120,7 @@ export const defs = {
     {
       url: str('The URL to POST to.', { format: 'uri', pattern: '^https?://' }),
       method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST', description: 'HTTP method.' },
-      headers: { type: 'object', description: 'Extra headers with literal values.', additionalProperties: { type: 'string' } },
+      headers: { type: 'object', description: 'Extra headers with literal values.', additionalProperties: { $ref: '#/$defs/headerValue' } },
       headersFromEnv: { type: 'object', description: 'Extra headers whose values come from environment variables (name → variable).', additionalProperties: { $ref: '#/$defs/envName' } },
       signingSecretEnv: { $ref: '#/$defs/envName', description: 'Environment variable holding the HMAC-SHA256 secret; the signature goes in X-Keelson-Signature.' },
       timeout: { $ref: '#/$defs/duration', default: '10s', description: 'Request timeout.' },

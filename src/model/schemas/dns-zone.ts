@@ -17,7 +17,7 @@ const failover = obj(
 
 const record = obj(
   {
-    name: str('Record name relative to the zone ("www"), "@" for the apex, or a full name ending in the zone.', { minLength: 1, maxLength: 253 }),
+    name: ref('recordName'),
     type: { type: 'string', enum: ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA'], description: 'Record type.' },
     ttl,
     proxied: bool('Proxy through Cloudflare (A, AAAA and CNAME only).', false),

@@ -4,7 +4,7 @@
  * a connection failure has no status and may or may not have reached Cloudflare.
  */
 import { cloudflareSdk } from './sdk.ts';
-import { ProviderError } from '../../errors.ts';
+import { ProviderError, type ProviderReason } from '../../errors.ts';
 
 /** Cloudflare error codes keelson reacts to (reported codes; see shared/API-FACTS.md). */
 export const CF_CODES = {
@@ -21,7 +21,8 @@ export const CF_CODES = {
 
 const AUTH_CODES = new Set<number>([CF_CODES.noCredentials, CF_CODES.badToken, CF_CODES.authentication]);
 
-export type CfFailureKind = 'rate-limit' | 'server' | 'connection' | 'auth' | 'duplicate' | 'missing' | 'invalid';
+/** Cloudflare has no "not ready" failure keelson meets. */
+export type CfFailureKind = Exclude<ProviderReason, 'not-ready'>;
 
 export function failureKind(status: number | undefined, codes: number[]): CfFailureKind {
   if (status === undefined) return 'connection';
@@ -49,7 +50,7 @@ export function classifyCloudflareError(err: unknown, operation: string, resourc
   if (err instanceof ProviderError) return err;
   const { APIConnectionError, APIError } = cloudflareSdk();
   if (err instanceof APIConnectionError) {
-    return new ProviderError('cloudflare', operation, `connection error: ${err.message}`, { resource, retryable: true });
+    return new ProviderError('cloudflare', operation, `connection error: ${err.message}`, { reason: 'connection', resource, retryable: true });
   }
   if (err instanceof APIError) {
     const status = typeof err.status === 'number' ? err.status : undefined;
@@ -59,6 +60,7 @@ export function classifyCloudflareError(err: unknown, operation: string, resourc
     const text = errors.length ? errors.map((e) => `${e.code ?? ''} ${e.message ?? ''}`.trim()).join('; ') : err.message;
     const retryable = kind === 'rate-limit' || kind === 'server';
     return new ProviderError('cloudflare', operation, `${status ?? ''} ${kind}: ${text}`.trim(), {
+      reason: kind,
       resource,
       // A code-971 body without a 429 is still a rate limit: report it as one, so it is never taken as ambiguous.
       status: kind === 'rate-limit' ? 429 : status,
@@ -68,5 +70,5 @@ export function classifyCloudflareError(err: unknown, operation: string, resourc
     });
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return new ProviderError('cloudflare', operation, e.message, { resource, retryable: false });
+  return new ProviderError('cloudflare', operation, e.message, { reason: 'invalid', resource, retryable: false });
 }

@@ -5,6 +5,7 @@
  * this file.
  */
 import { createRequire } from 'node:module';
+import { ProviderError } from '../../errors.ts';
 import type { RateBudget } from '../rate-budget.ts';
 import { callProvider, type RetryPolicy } from '../retry.ts';
 import { noteVultrEndpoint } from '../contact-guard.ts';
@@ -148,7 +149,7 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
         return field<VultrInstance>(body, 'instance', 'get instance');
       } catch (err) {
         // Right after a create Vultr may say 404 for a while; the caller keeps polling.
-        if ((err as { status?: number }).status === 404) return undefined;
+        if (err instanceof ProviderError && err.reason === 'missing') return undefined;
         throw err;
       }
     },

@@ -5,7 +5,7 @@
  * `FetchError` (type "system", with the socket error's code).
  */
 import { STATUS_CODES } from 'node:http';
-import { ProviderError } from '../../errors.ts';
+import { ProviderError, type ProviderReason } from '../../errors.ts';
 
 const STATUS_BY_TEXT = new Map<string, number>(
   Object.entries(STATUS_CODES).flatMap(([code, text]) => (text ? [[text.toLowerCase(), Number(code)] as [string, number]] : [])),
@@ -34,20 +34,34 @@ export function parseVultrError(err: unknown): VultrFailure {
   return { status, message: colon >= 0 ? e.message.slice(colon + 2) : head, connection: false };
 }
 
+/**
+ * The neutral reason of a Vultr failure. Vultr answers "snapshot not complete" as a plain 400, so its
+ * text is read here, in this one place; nothing else looks at a provider's message.
+ */
+export function vultrReason(f: VultrFailure): ProviderReason {
+  if (f.connection) return 'connection';
+  const s = f.status;
+  if (s === undefined) return 'invalid';
+  if (s === 429) return 'rate-limit';
+  if (s >= 500) return 'server';
+  if (s === 401 || s === 403) return 'auth';
+  if (s === 404) return 'missing';
+  if (s === 409 || /already exists/i.test(f.message)) return 'duplicate';
+  if (s === 400 && /snapshot/i.test(f.message) && /(not|pending|complete|ready)/i.test(f.message)) return 'not-ready';
+  return 'invalid';
+}
+
 /** Classifies any failure of a Vultr call: retryable are 429, 5xx and connection errors. */
 export function classifyVultrError(err: unknown, operation: string, resource?: string, rateLimitWaitMs = VULTR_RATE_LIMIT_WAIT_MS): ProviderError {
   if (err instanceof ProviderError) return err;
   const f = parseVultrError(err);
-  const retryable = f.connection || f.status === 429 || (f.status !== undefined && f.status >= 500);
+  const reason = vultrReason(f);
+  const retryable = reason === 'connection' || reason === 'rate-limit' || reason === 'server';
   return new ProviderError('vultr', operation, f.status ? `${f.status} ${f.message}` : f.message, {
+    reason,
     resource,
     status: f.status,
     retryable,
     retryAfterMs: f.status === 429 ? rateLimitWaitMs : undefined,
   });
-}
-
-/** Vultr refuses to create from a snapshot that is not complete yet: a wait, not a failure (text kept here, in one place). */
-export function isSnapshotNotReady(err: ProviderError): boolean {
-  return err.status === 400 && /snapshot/i.test(err.message) && /(not|pending|complete|ready)/i.test(err.message);
 }

@@ -63,7 +63,7 @@ async function ignoreNotFound(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof ProviderError && err.status === 404) return;
+    if (err instanceof ProviderError && err.reason === 'missing') return;
     throw err;
   }
 }

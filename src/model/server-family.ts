@@ -3,8 +3,8 @@
  * rebuild (or a planned replace) is under way, its successor. This is how every rerun (the CLI, apply,
  * the controller) recognises a rebuild in progress without any state of its own.
  */
-import type { LiveServer } from '../model/live.ts';
-import { isOwnedBy } from '../model/ownership.ts';
+import type { LiveServer } from './live.ts';
+import { isOwnedBy } from './ownership.ts';
 
 export interface ServerFamily {
   name: string;
