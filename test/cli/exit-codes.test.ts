@@ -30,6 +30,8 @@ const MISSING: Record<Verb, string[]> = {
   rollback: ['rollback'],
   status: ['status', '--only'],
   'hosts trust': ['hosts', 'trust'],
+  'lock status': ['lock', 'status', '--dir'],
+  'lock release': ['lock', 'release', '--force'],
 };
 
 function answer(text: string): void {
