@@ -103,6 +103,28 @@ export function createFakeProviders(world: FakeWorld): Providers {
       }),
     deleteSnapshot: (id) => write('deleteSnapshot', () => void (world.snapshots = world.snapshots.filter((s) => s.id !== id))),
     catalog: async () => world.catalog,
+    createSshKey: (name, publicKey) => write('createSshKey', () => {
+      const found = world.catalog.sshKeys.find((k) => k.name === name);
+      if (found) return { id: found.id, name };
+      const key = { id: randomUUID(), name, publicKey };
+      world.catalog.sshKeys.push(key);
+      return { id: key.id, name };
+    }),
+    updateSshKey: (id, patch) => write('updateSshKey', () => {
+      world.catalog.sshKeys = world.catalog.sshKeys.map((k) => (k.id === id ? { ...k, ...patch } : k));
+    }),
+    deleteSshKey: (id) => write('deleteSshKey', () => void (world.catalog.sshKeys = world.catalog.sshKeys.filter((k) => k.id !== id))),
+    createStartupScript: (name, _script, type) => write('createStartupScript', () => {
+      const found = world.catalog.startupScripts.find((s) => s.name === name);
+      if (found) return { id: found.id, name };
+      const s = { id: randomUUID(), name, type };
+      world.catalog.startupScripts.push(s);
+      return { id: s.id, name };
+    }),
+    updateStartupScript: (id, patch) => write('updateStartupScript', () => {
+      world.catalog.startupScripts = world.catalog.startupScripts.map((s) => (s.id === id ? { ...s, ...(patch.name ? { name: patch.name } : {}), ...(patch.type ? { type: patch.type } : {}) } : s));
+    }),
+    deleteStartupScript: (id) => write('deleteStartupScript', () => void (world.catalog.startupScripts = world.catalog.startupScripts.filter((s) => s.id !== id))),
     bandwidth: async () => ({}),
   };
 
