@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startSimulator, type Simulator, type WorldSeed } from '../sim/index.ts';
 import { readSeedFile } from '../sim/seed.ts';
@@ -68,6 +70,8 @@ export function simCommand(): Command {
     .option('--seed-from <dir>', 'add what this repository needs and does not create: undeclared ssh keys, scripts and snapshots, its zones')
     .action(async (opts: SimOptions) => {
       const seed = await seedFor(opts);
+      // `--state .keelson/sim.json` in a fresh clone: the folder does not exist yet.
+      if (opts.state) await mkdir(dirname(resolve(opts.state)), { recursive: true });
       const sim = await startSimulator({ port: opts.port, speed: opts.speed, ...(opts.state && { statePath: opts.state }), ...(seed && { seed }) });
       process.stdout.write(`${simEnvironment(sim, opts.speed).join('\n')}\n`);
       process.stderr.write(`keelson sim: listening on ${sim.url} (admin API under ${sim.url}/_sim/); Ctrl-C stops it\n`);

@@ -3,12 +3,12 @@
  * process with the documented flags, its `export` lines as the environment, then `keelson apply` and
  * `keelson plan` (empty) against it. The commands are read from the README, so it cannot drift.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT, startSimProcess } from '../helpers/sim-process.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { killSimProcesses, ROOT, startSimProcess } from '../helpers/sim-process.ts';
 
 const EXAMPLES = ['two-region-saas', 'vpn-fleet', 'blue-red-host'];
 const SHOWN = 'examples/two-region-saas';
@@ -37,8 +37,12 @@ function userEnv(sim: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+const running = new Set<ChildProcess>();
+
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/keelson.js'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -47,6 +51,11 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ cod
 }
 
 const forExample = (args: string[], example: string): string[] => args.map((a) => a.replace(SHOWN, `examples/${example}`));
+
+afterAll(() => {
+  killSimProcesses();
+  for (const c of running) c.kill('SIGKILL');
+});
 
 describe('the README standalone-simulator route', () => {
   const route = routeCommands();
@@ -71,12 +80,12 @@ describe('the README standalone-simulator route', () => {
       const applied = await run(apply, cwd, env);
       expect(applied.stderr).not.toMatch(/embedded simulator/);
       expect({ code: applied.code, failed: applied.stderr.split('\n').filter((l) => /\bfailed\b/.test(l)) }).toEqual({ code: 0, failed: [] });
-      expect(applied.stderr).toMatch(/applied (\d+) of \1 change\(s\)/);
+      expect(`${applied.stdout}${applied.stderr}`).toMatch(/applied (\d+) of \1 change\(s\)/);
       const planned = await run(plan, cwd, env);
       expect(planned.stdout).toContain('Plan: 0 to create, 0 to update, 0 to replace, 0 to destroy.');
       expect(planned.code).toBe(0);
       // The keys came from the repository, through the simulator the route started.
-      const counters = (await (await fetch(`${sim.env.VULTR_BASE_URL!.replace(/\/v2$/, '')}/_sim/counters`)).json()) as Record<string, number>;
+      const { counters } = (await (await fetch(`${sim.env.VULTR_BASE_URL!.replace(/\/v2$/, '')}/_sim/counters`)).json()) as { counters: Record<string, number> };
       expect(counters['POST /v2/ssh-keys']).toBe(1);
     } finally {
       expect(await sim.stop()).toBe(0);

@@ -24,12 +24,31 @@ export interface SimProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `keelson <args>` (a `sim` command line) and resolves once it has printed its environment. */
+const started = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kills every simulator process still running (call from afterAll: a timed-out test leaves none behind). */
+export function killSimProcesses(): void {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  started.clear();
+}
+
+/**
+ * Starts `keelson <args>` (a `sim` command line) and resolves once it has printed its environment;
+ * rejects (and kills it) when it reports an error instead.
+ */
 export function startSimProcess(args: string[], cwd = ROOT): Promise<SimProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/keelson.js'), ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  started.add(child);
   let out = '';
   let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  let fail: ((e: Error) => void) | undefined;
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (/^(internal )?error/m.test(err)) {
+      child.kill('SIGKILL');
+      fail?.(new Error(`keelson ${args.join(' ')} failed: ${err}`));
+    }
+  });
   const stop = (): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -37,6 +56,7 @@ export function startSimProcess(args: string[], cwd = ROOT): Promise<SimProcess>
     return exited;
   };
   return new Promise((resolve, reject) => {
+    fail = reject;
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const env = parseSimEnv(out);
