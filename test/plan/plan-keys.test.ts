@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { renderPlanJson } from '../../src/plan/render-json.ts';
+import { renderPlanText } from '../../src/plan/render-text.ts';
 import { checkPlan } from '../../src/plan/safety.ts';
 import { planChanges } from '../../src/plan/plan.ts';
 import { live, liveScript, liveServer, liveSshKey, manifests, server, sshKey, startupScript, withKeys, OWNER } from './builders.ts';
@@ -106,6 +108,14 @@ describe('planChanges: ssh keys and startup scripts', () => {
     expect(p.unmanaged).toContainEqual({ kind: 'SSHKey', id: 'k-theirs', name: 'admin [keelson:other/admin]', reason: 'owned by other' });
     expect(p.problems.map((x) => x.message)).toEqual(['ssh key "admin" is neither declared in the manifests (kind SSHKey) nor uploaded to the provider']);
     expect(p.changes.some((c) => c.kind === 'SSHKey')).toBe(false);
+  });
+
+  it('plans never show a startup script body, only its digest', () => {
+    const secret = startupScript('boot', '#!/bin/sh\necho TOKEN-canary-123\n');
+    const p = plan(manifests({ scripts: [secret] }), withKeys(live(), { scripts: [liveScript(startupScript('boot'))] }));
+    expect(p.changes.map((c) => c.id)).toEqual(['StartupScript/boot#update']);
+    expect(renderPlanJson(p)).not.toContain('TOKEN-canary-123');
+    expect(renderPlanText(p, { color: false })).not.toContain('TOKEN-canary-123');
   });
 
   it('an unknown startup script is a problem naming the field', () => {
