@@ -9,6 +9,7 @@ import { KeelsonError } from '../errors.ts';
 import type { Change, DesiredRecord, ServerCreateRequest, SnapshotCreateRequest } from '../plan/types.ts';
 import { writeOnce } from '../providers/retry.ts';
 import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
+import { isKeyChange, keyIdAtApply, runKeyChange } from './key-steps.ts';
 import type { ApplyClock, ApplyOptions } from './types.ts';
 import { waitForInstall, waitForSnapshot } from './wait.ts';
 
@@ -35,6 +36,7 @@ export interface StepContext {
 export async function runResourceChange(change: Change, ctx: StepContext): Promise<void> {
   const p = change.payload;
   const compute = ctx.opts.providers.compute;
+  if (isKeyChange(p)) return runKeyChange(change, p, ctx);
   switch (p.op) {
     case 'server.create':
     case 'server.replace':
@@ -87,7 +89,7 @@ async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promis
     image = { snapshotId: snap };
   }
   const sshKeyIds = req.sshKeys.map((k) => {
-    const id = k.id ?? catalog?.sshKeys.find((c) => c.name === k.name)?.id;
+    const id = k.id ?? keyIdAtApply('sshKeys', k, req.ownership.owner, ctx);
     if (!id) throw new ResolveError(`[Server/${req.name}] unknown ssh key "${k.name}"`);
     return id;
   });
@@ -104,7 +106,7 @@ async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promis
   };
   if (req.startupScript) {
     const script = req.startupScript;
-    const id = script.id ?? catalog?.startupScripts.find((c) => c.name === script.name)?.id;
+    const id = script.id ?? keyIdAtApply('startupScripts', script, req.ownership.owner, ctx);
     if (!id) throw new ResolveError(`[Server/${req.name}] unknown startup script "${script.name}"`);
     input.scriptId = id;
   }

@@ -34,6 +34,8 @@ const KIND_LABELS: [keyof Manifests, string][] = [
   ['dnsZones', 'DNSZone'],
   ['deployments', 'Deployment'],
   ['notifiers', 'Notifier'],
+  ['sshKeys', 'SSHKey'],
+  ['startupScripts', 'StartupScript'],
 ];
 
 /** Counts and names per kind, as data (for --json). */

@@ -2,9 +2,8 @@
  * What the provider-facing verbs share: load the repository (problems become a `ManifestError`),
  * connect to the providers or the embedded simulator, read the git revision of the manifests.
  */
-import { randomUUID } from 'node:crypto';
-import { defaultWorld } from '../sim/default-world.ts';
 import type { WorldSeed } from '../sim/index.ts';
+import { seedFromManifests } from '../sim/seed-from.ts';
 import { ManifestError } from '../errors.ts';
 import { loadProject } from '../manifest/load-project.ts';
 import type { Manifests, ProjectConfig } from '../model/types.ts';
@@ -18,32 +17,18 @@ export async function loadOrThrow(dir: string): Promise<{ project: ProjectConfig
 
 /**
  * Connects for one command; the caller must `close()` (stops an embedded simulator). The embedded
- * simulator is seeded with the ssh keys and startup scripts the manifests name, as if the user had
- * uploaded them, so a fresh clone plans and applies without an account.
+ * simulator is seeded with what the repository needs and does not create (`seedFromManifests`: the
+ * keys and scripts its Servers name without declaring them, its zones, undeclared snapshots), as if
+ * the user had them already, so a fresh clone plans and applies without an account.
  */
 export function connectFor(project: ProjectConfig, manifests?: Manifests, opts: ConnectOptions = {}): Promise<Connection> {
-  const seed = manifests ? simulatorSeed(manifests) : undefined;
+  const seed = manifests ? seedFromManifests(project, manifests) : undefined;
   return connectProviders(project.providers, process.env, { ...opts, simulator: { ...(seed && { seed }), ...opts.simulator } });
 }
 
-export function simulatorSeed(manifests: Manifests): WorldSeed {
-  const base = defaultWorld().vultr;
-  const keys = new Set<string>();
-  const scripts = new Set<string>();
-  for (const s of manifests.servers.values()) {
-    for (const k of s.spec.sshKeys) keys.add(k);
-    if (s.spec.startupScript) scripts.add(s.spec.startupScript);
-  }
-  const at = '2024-03-01T10:00:00+00:00';
-  const sshKeys = [...base.sshKeys];
-  for (const name of [...keys].filter((k) => !base.sshKeys.some((x) => x.name === k))) {
-    sshKeys.push({ id: randomUUID(), date_created: at, name, ssh_key: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${name.padEnd(43, 'A').slice(0, 43)} ${name}` });
-  }
-  const startupScripts = [...base.startupScripts];
-  for (const name of [...scripts].filter((k) => !base.startupScripts.some((x) => x.name === k))) {
-    startupScripts.push({ id: randomUUID(), date_created: at, date_modified: at, name, type: 'boot', script: Buffer.from('#!/bin/sh\n').toString('base64') });
-  }
-  return { vultr: { sshKeys, startupScripts } };
+/** The embedded simulator's seed for a repository (see `seedFromManifests`); `owner` marks seeded snapshots. */
+export function simulatorSeed(manifests: Manifests, owner = 'keelson'): WorldSeed {
+  return seedFromManifests({ owner }, manifests);
 }
 
 /** The commit the manifests come from (with `-dirty` when they have local changes); undefined outside git. */

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { systemReason, type Problem } from '../errors.ts';
 import type { Manifests, ProjectConfig } from '../model/types.ts';
+import { readContentFiles } from './content-files.ts';
 import { normalizeDocuments } from './normalize.ts';
 import { normalizeProject } from './normalize-project.ts';
 import { parseManifestFile, type RawDocument } from './parse-yaml.ts';
@@ -57,7 +58,9 @@ export async function loadProject(root: string, opts: LoadOptions = {}): Promise
   }
   const { valid, problems: schemaProblems } = validateDocuments(documents);
   problems.push(...schemaProblems);
-  const normalized = normalizeDocuments(valid, project);
+  const content = await readContentFiles(valid, absRoot, limits);
+  problems.push(...content.problems);
+  const normalized = normalizeDocuments(valid, project, content.files);
   const rules = checkRules({ checked: valid, normalized, project, declared: declaredNames(documents) });
   problems.push(...rules.problems);
   warnings.push(...rules.warnings);

@@ -89,8 +89,10 @@ export interface LiveCatalog {
   /** Plan id → regions where it is sold. */
   plans: Map<string, Set<string>>;
   os: { id: number; name: string }[];
-  sshKeys: { id: string; name: string }[];
-  startupScripts: { id: string; name: string }[];
+  /** Every ssh key of the account; `name` carries keelson's marker on the ones it manages. */
+  sshKeys: { id: string; name: string; publicKey?: string }[];
+  /** Every startup script (Vultr lists them without bodies; a managed one's marker carries its digest). */
+  startupScripts: { id: string; name: string; type?: 'boot' | 'pxe' }[];
 }
 
 /** One consistent observation of everything keelson may plan against. A partial observation is an error, never a LiveState. */

@@ -12,6 +12,9 @@
  * - Cloudflare records: a suffix on `comment`: `<user comment> [k:<owner>/<name>]`, falling back to
  *   `[k:<owner>]` when the name does not fit the plan's comment limit (Free: 100 characters, with a
  *   user comment of up to 60). Paid zones also get tags `keelson-owner:<owner>`, `keelson-name:<name>`.
+ * - Vultr ssh keys and startup scripts (only a name): a suffix on the name, `<name> [keelson:<owner>/<name>]`;
+ *   a startup script's marker also carries a digest of its body, `[keelson:<owner>/<name>#<digest>]`,
+ *   because Vultr's list of scripts omits the bodies.
  */
 import type { Ownership } from './live.ts';
 
@@ -191,4 +194,24 @@ export function parseRecordOwnership(comment: string | undefined | null, tags: r
 /** Whether `o` marks a resource as this owner's. */
 export function isOwnedBy(o: Ownership | undefined, owner: string): o is Ownership {
   return o !== undefined && o.owner === owner;
+}
+
+const NAME_MARK = new RegExp(`(?:^| )\\[keelson:(${ID})/(${ID})(?:#([0-9a-f]{8,64}))?\\]$`);
+
+/**
+ * The provider name of a Vultr ssh key or startup script keelson manages: the manifest name, then
+ * the marker (with the body's digest for a startup script, whose body Vultr's listing omits).
+ */
+export function formatNameMarker(o: Pick<Ownership, 'owner' | 'name'>, digest?: string): string {
+  checkId('owner', o.owner);
+  checkId('name', o.name);
+  if (digest !== undefined && !/^[0-9a-f]{8,64}$/.test(digest)) throw new Error(`invalid digest for an ownership marker: ${JSON.stringify(digest)}`);
+  return `${o.name} [keelson:${o.owner}/${o.name}${digest ? `#${digest}` : ''}]`;
+}
+
+/** Reads a Vultr ssh key's or startup script's name back: absent ownership unless the marker ends the name exactly. */
+export function parseNameMarker(name: string): { ownership?: Ownership; digest?: string } {
+  const m = NAME_MARK.exec(name);
+  if (!m) return {};
+  return { ownership: { owner: m[1]!, name: m[2]! }, ...(m[3] ? { digest: m[3] } : {}) };
 }

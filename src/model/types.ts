@@ -221,6 +221,23 @@ export interface DeploymentSpec {
 }
 
 export type NotifierFormat = 'keelson' | 'ntfy' | 'pushover' | 'slack' | 'discord';
+/** An ssh public key keelson uploads and keeps (Vultr ssh key). */
+export interface SshKeySpec {
+  provider: 'vultr';
+  /** One OpenSSH public key line, whitespace collapsed (from `publicKey`, or read from `publicKeyFile`). */
+  publicKey: string;
+  /** The repository-relative file it was read from, as written in the manifest. */
+  file?: string;
+}
+
+/** A startup script keelson uploads and keeps (Vultr startup script). */
+export interface StartupScriptSpec {
+  provider: 'vultr';
+  type: 'boot' | 'pxe';
+  /** The script text (from `script`, or read from `scriptFile`). */
+  script: string;
+  file?: string;
+}
 
 export interface NotifierSpec {
   webhook: Webhook;
@@ -243,7 +260,9 @@ export type RegionPoolDoc = Doc<'RegionPool', RegionPoolSpec>;
 export type DnsZoneDoc = Doc<'DNSZone', DnsZoneSpec>;
 export type DeploymentDoc = Doc<'Deployment', DeploymentSpec>;
 export type NotifierDoc = Doc<'Notifier', NotifierSpec>;
-export type ManifestDoc = ServerDoc | SnapshotDoc | RegionPoolDoc | DnsZoneDoc | DeploymentDoc | NotifierDoc;
+export type SshKeyDoc = Doc<'SSHKey', SshKeySpec>;
+export type StartupScriptDoc = Doc<'StartupScript', StartupScriptSpec>;
+export type ManifestDoc = ServerDoc | SnapshotDoc | RegionPoolDoc | DnsZoneDoc | DeploymentDoc | NotifierDoc | SshKeyDoc | StartupScriptDoc;
 
 /** The desired state, by kind and name. */
 export interface Manifests {
@@ -253,6 +272,8 @@ export interface Manifests {
   dnsZones: Map<string, DnsZoneDoc>;
   deployments: Map<string, DeploymentDoc>;
   notifiers: Map<string, NotifierDoc>;
+  sshKeys: Map<string, SshKeyDoc>;
+  startupScripts: Map<string, StartupScriptDoc>;
 }
 
 export interface ProjectConfig {

@@ -6,6 +6,7 @@
 import type { LiveCatalog } from '../model/live.ts';
 import type { Manifests } from '../model/types.ts';
 import { addProblem, type PlanContext } from './context.ts';
+import { keyRefKnown } from './keys.ts';
 import { ownedSnapshots } from './server-request.ts';
 
 function near(wanted: string, known: string[]): string {
@@ -18,8 +19,6 @@ function near(wanted: string, known: string[]): string {
 export function checkCatalog(ctx: PlanContext, desired: Manifests, catalog: LiveCatalog): void {
   const regions = new Set(catalog.regions.map((r) => r.id));
   const osNames = new Set(catalog.os.map((o) => o.name.toLowerCase()));
-  const keys = new Set(catalog.sshKeys.map((k) => k.name));
-  const scripts = new Set(catalog.startupScripts.map((s) => s.name));
   for (const doc of [...desired.servers.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
     const s = doc.spec;
     const res = `Server/${doc.metadata.name}`;
@@ -38,7 +37,11 @@ export function checkCatalog(ctx: PlanContext, desired: Manifests, catalog: Live
     if ('snapshot' in s.image && !desired.snapshots.has(s.image.snapshot)) {
       if (ownedSnapshots(ctx, s.image.snapshot).length === 0) problem('/spec/image/snapshot', `snapshot "${s.image.snapshot}" is neither declared in the manifests nor found at the provider`);
     }
-    for (const [i, k] of s.sshKeys.entries()) if (!keys.has(k)) problem(`/spec/sshKeys/${i}`, `ssh key "${k}" is not uploaded to the provider`);
-    if (s.startupScript && !scripts.has(s.startupScript)) problem('/spec/startupScript', `startup script "${s.startupScript}" is not found at the provider`);
+    for (const [i, k] of s.sshKeys.entries()) {
+      if (!keyRefKnown(ctx, 'SSHKey', k)) problem(`/spec/sshKeys/${i}`, `ssh key "${k}" is neither declared in the manifests (kind SSHKey) nor uploaded to the provider`);
+    }
+    if (s.startupScript && !keyRefKnown(ctx, 'StartupScript', s.startupScript)) {
+      problem('/spec/startupScript', `startup script "${s.startupScript}" is neither declared in the manifests (kind StartupScript) nor found at the provider`);
+    }
   }
 }

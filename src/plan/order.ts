@@ -43,7 +43,7 @@ export function pruneDependencies(changes: Change[]): void {
   for (const c of changes) c.dependsOn = [...new Set(c.dependsOn.filter((d) => ids.has(d) && d !== c.id))].sort();
 }
 
-const KIND_RANK: Record<Change['kind'], number> = { Snapshot: 0, Server: 1, DNSRecord: 2 };
+const KIND_RANK: Record<Change['kind'], number> = { SSHKey: 0, StartupScript: 0, Snapshot: 0, Server: 1, DNSRecord: 2 };
 const ACTION_RANK: Record<Change['action'], number> = { create: 0, replace: 1, update: 2, delete: 3 };
 
 function rank(c: Change): string {

@@ -12,6 +12,7 @@ import { lastAddressGuards } from './last-address.ts';
 import { linkDependencies, pruneDependencies, sortChanges } from './order.ts';
 import { isAddressChange, planRecords } from './records.ts';
 import { planScope } from './scope.ts';
+import { planKeys } from './keys.ts';
 import { planServers } from './servers.ts';
 import { planSnapshots } from './snapshots.ts';
 import type { ActionCounts, Change, KindStats, Plan, PlanCounts, PlanOptions } from './types.ts';
@@ -21,7 +22,7 @@ export const DEFAULT_SAFETY = { maxChangePercent: 30, minCountForPercent: 10 } a
 const zero = (): ActionCounts => ({ create: 0, update: 0, replace: 0, delete: 0 });
 
 export function countChanges(changes: readonly Change[]): PlanCounts {
-  const counts: PlanCounts = { ...zero(), byKind: { Server: zero(), Snapshot: zero(), DNSRecord: zero() } };
+  const counts: PlanCounts = { ...zero(), byKind: { Server: zero(), Snapshot: zero(), DNSRecord: zero(), SSHKey: zero(), StartupScript: zero() } };
   for (const c of changes) {
     if (c.phase === 'destroy-old') continue;
     counts[c.action]++;
@@ -45,11 +46,15 @@ function guardLastAddresses(changes: Change[], desired: Manifests, live: LiveSta
 function kindStats(changes: Change[], desired: Manifests, live: LiveState, unmanagedIds: Set<string>): KindStats {
   const ownedRecords = live.records.filter((r) => !unmanagedIds.has(`DNSRecord:${r.zoneId}/${r.id}`)).length;
   const records = countChanges(changes).byKind.DNSRecord;
+  // Keys and scripts are listed in full (everyone's): the ones not reported unmanaged are this owner's.
+  const owned = (id: string): boolean => !unmanagedIds.has(id);
   return {
     Server: { liveOwned: live.servers.filter((s) => !unmanagedIds.has(`Server:${s.id}`)).length, desired: desired.servers.size },
     Snapshot: { liveOwned: live.snapshots.filter((s) => s.status !== 'deleted' && !unmanagedIds.has(`Snapshot:${s.id}`)).length, desired: desired.snapshots.size },
     // Records have no manifest count of their own: what remains after the plan is what is desired.
     DNSRecord: { liveOwned: ownedRecords, desired: ownedRecords - records.delete + records.create },
+    SSHKey: { liveOwned: live.catalog.sshKeys.filter((k) => owned(`SSHKey:${k.id}`)).length, desired: desired.sshKeys.size },
+    StartupScript: { liveOwned: live.catalog.startupScripts.filter((k) => owned(`StartupScript:${k.id}`)).length, desired: desired.startupScripts.size },
   };
 }
 
@@ -95,6 +100,7 @@ export function planChanges(desired: Manifests, live: LiveState, options: PlanOp
   checkCatalog(ctx, desired, live.catalog);
   planServers(ctx);
   planSnapshots(ctx);
+  planKeys(ctx);
   planRecords(ctx);
   uniqueIds(ctx.changes);
   linkDependencies(ctx.changes);

@@ -1,6 +1,6 @@
 /**
  * The plan as JSON for machines, in the format `schemas/plan.json` describes (versioned by
- * `formatVersion`). Secrets are redacted: user data appears as its digest only.
+ * `formatVersion`). Secrets are redacted: user data and startup scripts appear as their digests only.
  */
 import { sensitiveDigest } from './hash.ts';
 import type { Change, Plan } from './types.ts';
@@ -11,6 +11,9 @@ function redactChange(c: Change): Change {
   const p = c.payload;
   if ((p.op === 'server.create' || p.op === 'server.replace') && p.request.userData !== undefined) {
     return { ...c, payload: { ...p, request: { ...p.request, userData: `(sensitive) ${sensitiveDigest(p.request.userData)}` } } };
+  }
+  if ((p.op === 'script.create' || p.op === 'script.update') && p.request.script !== undefined) {
+    return { ...c, payload: { ...p, request: { ...p.request, script: `(sensitive) ${sensitiveDigest(p.request.script)}` } } };
   }
   return c;
 }

@@ -36,7 +36,7 @@ export interface CheckOptions {
   force?: string;
 }
 
-const KINDS: ChangeKind[] = ['Server', 'Snapshot', 'DNSRecord'];
+const KINDS: ChangeKind[] = ['Server', 'Snapshot', 'DNSRecord', 'SSHKey', 'StartupScript'];
 const VERB: Record<Exclude<ChangeAction, 'create'>, string> = { delete: 'delete', replace: 'replace', update: 'update' };
 
 function forceMatches(plan: Plan, force: string | undefined): boolean {

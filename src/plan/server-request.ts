@@ -6,6 +6,7 @@ import { formatServerTags } from '../model/ownership.ts';
 import type { LiveSnapshot } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
 import { snapshotOwnership, type PlanContext } from './context.ts';
+import { resolveKeyRef } from './keys.ts';
 import { shortHash } from './hash.ts';
 import { normalizeTags } from './normalize.ts';
 import type { ImageRequest, ServerCreateRequest } from './types.ts';
@@ -63,8 +64,10 @@ export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf
   // Deterministic, so a plan is a pure function and a retried create can find what it made.
   const op = shortHash({ owner: ctx.owner, name, createHash, region: s.region, plan: s.plan, successorOf }, 12);
   const ownership = { owner: ctx.owner, name, op, ...(successorOf ? { successorOf } : {}) };
-  const { image, dependsOn } = resolveImage(ctx, doc);
-  const cat = ctx.live.catalog;
+  const { image, dependsOn: imageDeps } = resolveImage(ctx, doc);
+  const keys = [...s.sshKeys].sort().map((k) => resolveKeyRef(ctx, 'SSHKey', k));
+  const script = s.startupScript ? resolveKeyRef(ctx, 'StartupScript', s.startupScript) : undefined;
+  const dependsOn = [...imageDeps, ...keys.flatMap((k) => k.dependsOn), ...(script?.dependsOn ?? [])];
   const request: ServerCreateRequest = {
     name,
     region: s.region,
@@ -72,14 +75,14 @@ export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf
     image,
     hostname: desiredHostname(doc),
     label: name,
-    sshKeys: [...s.sshKeys].sort().map((k) => ({ name: k, id: cat.sshKeys.find((c) => c.name === k)?.id })),
+    sshKeys: keys.map((k) => k.ref),
     enableIpv6: s.enableIpv6,
     tags: [...normalizeTags(s.tags), ...formatServerTags({ ownership, createHash, protect: s.protect })],
     createHash,
     op,
     ownership,
   };
-  if (s.startupScript) request.startupScript = { name: s.startupScript, id: cat.startupScripts.find((c) => c.name === s.startupScript)?.id };
+  if (script) request.startupScript = script.ref;
   if (s.userData !== undefined) request.userData = s.userData;
   return { request, dependsOn };
 }

@@ -8,7 +8,7 @@ import type { LiveRecord, LiveServer, LiveSnapshot, Ownership } from '../model/l
 import type { RecordType, Ttl } from '../model/types.ts';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
-export type ChangeKind = 'Server' | 'Snapshot' | 'DNSRecord';
+export type ChangeKind = 'Server' | 'Snapshot' | 'DNSRecord' | 'SSHKey' | 'StartupScript';
 
 /**
  * A replace is two changes that share `action: 'replace'` and the resource's name:
@@ -55,6 +55,29 @@ export type ImageRequest =
   /** `snapshotId` is absent when the snapshot is created in the same plan: resolve it by name at apply time. */
   | { snapshot: string; snapshotId?: string; waitForComplete: boolean };
 
+/**
+ * A Server's ssh key or startup script by name: `managed` when an SSHKey / StartupScript manifest
+ * declares it (found by its ownership marker), otherwise a key or script uploaded by hand (found by
+ * its exact provider name). `id` is absent when it is created in the same plan.
+ */
+export interface ProviderRef {
+  name: string;
+  id?: string;
+  managed?: boolean;
+}
+
+/** What an ssh key or startup script change writes; `providerName` carries the ownership marker. */
+export interface KeyRequest {
+  /** Manifest name. */
+  name: string;
+  providerName: string;
+  /** SSHKey: the public key line. */
+  publicKey?: string;
+  /** StartupScript: the script text (sensitive: renderers show its digest) and its type. */
+  script?: string;
+  type?: 'boot' | 'pxe';
+}
+
 /** Everything a provider needs to create a server; ids are resolved from the catalog at plan time. */
 export interface ServerCreateRequest {
   name: string;
@@ -63,8 +86,8 @@ export interface ServerCreateRequest {
   image: ImageRequest;
   hostname: string;
   label: string;
-  sshKeys: { name: string; id?: string }[];
-  startupScript?: { name: string; id?: string };
+  sshKeys: ProviderRef[];
+  startupScript?: ProviderRef;
   /** The only secret-bearing field: renderers show its hash, never the text. */
   userData?: string;
   enableIpv6: boolean;
@@ -105,7 +128,10 @@ export type ChangePayload =
   | { op: 'snapshot.delete'; snapshot: LiveSnapshot }
   | { op: 'record.create'; zoneId: string; zone: string; record: DesiredRecord }
   | { op: 'record.update'; zoneId: string; zone: string; recordId: string; record: DesiredRecord; live: LiveRecord }
-  | { op: 'record.delete'; zoneId: string; zone: string; record: LiveRecord };
+  | { op: 'record.delete'; zoneId: string; zone: string; record: LiveRecord }
+  | { op: 'sshkey.create' | 'script.create'; request: KeyRequest }
+  | { op: 'sshkey.update' | 'script.update'; id: string; request: KeyRequest }
+  | { op: 'sshkey.delete' | 'script.delete'; id: string; providerName: string };
 
 /** Why a record delete is guarded: the last A/AAAA record of a name (see safety). */
 export interface LastAddressGuard {

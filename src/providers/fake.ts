@@ -44,6 +44,13 @@ export function emptyFakeWorld(): FakeWorld {
 
 let ipCounter = 10;
 
+/** A create of a name-only object that, like the Vultr provider's, returns the one already there under that name. */
+function findOrAdd<T extends { id: string; name: string }>(list: T[], name: string, make: (id: string) => T): { id: string; name: string } {
+  const item = list.find((x) => x.name === name) ?? make(randomUUID());
+  if (!list.includes(item)) list.push(item);
+  return { id: item.id, name };
+}
+
 export function createFakeProviders(world: FakeWorld): Providers {
   const polls = new Map<string, number>();
 
@@ -109,6 +116,16 @@ export function createFakeProviders(world: FakeWorld): Providers {
       }),
     deleteSnapshot: (id) => write('deleteSnapshot', () => void (world.snapshots = world.snapshots.filter((s) => s.id !== id))),
     catalog: async () => world.catalog,
+    createSshKey: (name, publicKey) => write('createSshKey', () => findOrAdd(world.catalog.sshKeys, name, (id) => ({ id, name, publicKey }))),
+    updateSshKey: (id, patch) => write('updateSshKey', () => {
+      world.catalog.sshKeys = world.catalog.sshKeys.map((k) => (k.id === id ? { ...k, ...patch } : k));
+    }),
+    deleteSshKey: (id) => write('deleteSshKey', () => void (world.catalog.sshKeys = world.catalog.sshKeys.filter((k) => k.id !== id))),
+    createStartupScript: (name, _script, type) => write('createStartupScript', () => findOrAdd(world.catalog.startupScripts, name, (id) => ({ id, name, type }))),
+    updateStartupScript: (id, patch) => write('updateStartupScript', () => {
+      world.catalog.startupScripts = world.catalog.startupScripts.map((s) => (s.id === id ? { ...s, ...(patch.name ? { name: patch.name } : {}), ...(patch.type ? { type: patch.type } : {}) } : s));
+    }),
+    deleteStartupScript: (id) => write('deleteStartupScript', () => void (world.catalog.startupScripts = world.catalog.startupScripts.filter((s) => s.id !== id))),
     bandwidth: async () => ({}),
   };
 

@@ -45,6 +45,12 @@ export interface RecordChangeSet {
   creates: RecordInput[];
 }
 
+/** A provider object that has only an id and a name (ssh keys, startup scripts). */
+export interface LiveNamed {
+  id: string;
+  name: string;
+}
+
 /** Bytes per UTC day (`YYYY-MM-DD`). */
 export type BandwidthUsage = Record<string, { inBytes: number; outBytes: number }>;
 
@@ -79,6 +85,19 @@ export interface ComputeProvider {
    * plans are checked per region for `regions` (default: all); elsewhere a plan's listed locations count.
    */
   catalog(regions?: string[]): Promise<LiveCatalog>;
+  /**
+   * Uploads an ssh key under `name` (keelson's marker included), at most once in effect: a key already
+   * there under exactly that name (an earlier attempt, an interrupted run) is returned instead.
+   */
+  createSshKey(name: string, publicKey: string): Promise<LiveNamed>;
+  /** Rewrites a key's name and text in place. Safe to repeat. */
+  updateSshKey(id: string, patch: { name?: string; publicKey?: string }): Promise<void>;
+  /** A key already gone counts as deleted. Safe to repeat. */
+  deleteSshKey(id: string): Promise<void>;
+  /** Like `createSshKey`, for a startup script (plain text here; the provider encodes it). */
+  createStartupScript(name: string, script: string, type: 'boot' | 'pxe'): Promise<LiveNamed>;
+  updateStartupScript(id: string, patch: { name?: string; script?: string; type?: 'boot' | 'pxe' }): Promise<void>;
+  deleteStartupScript(id: string): Promise<void>;
   bandwidth(serverId: string): Promise<BandwidthUsage>;
 }
 

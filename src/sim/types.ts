@@ -62,6 +62,9 @@ export type InstallKind = 'os' | 'snapshot' | 'reinstall' | 'reboot' | 'resize';
 /** Stored instance. `status`, `server_status` and the visible IP are derived at read time (see lifecycle.ts). */
 export interface SimInstance {
   id: string;
+  /** What the instance was installed with; Vultr never reports these, the admin dump shows them for tests. */
+  sshKeyIds?: string[];
+  scriptId?: string;
   os: string;
   os_id: number;
   app_id: number;

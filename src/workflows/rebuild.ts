@@ -8,6 +8,7 @@
  */
 import type { LiveServer } from '../model/live.ts';
 import { formatServerTags, parseServerTags } from '../model/ownership.ts';
+import { resolveNamed } from '../model/key-refs.ts';
 import { desiredHostname, serverCreateHash } from '../plan/server-request.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
@@ -211,7 +212,7 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
     hostname: desiredHostname(doc),
     tags: [...new Set([...parseServerTags(old.tags).userTags, ...ownTags])].sort(),
     opTag: `keelson:op=${op}`,
-    sshKeyIds: await sshKeyIds(ctx, doc),
+    ...(await keyAndScriptIds(ctx, doc)),
     enableIpv6: doc.spec.enableIpv6,
     ...(doc.spec.userData ? { userData: doc.spec.userData } : {}),
   };
@@ -227,11 +228,14 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
   }
 }
 
-/** SSH keys by id; the catalog is read only when the server names keys. */
-async function sshKeyIds(ctx: WorkflowContext, doc: ServerDoc): Promise<string[]> {
-  if (doc.spec.sshKeys.length === 0) return [];
-  const { sshKeys } = await ctx.providers.compute.catalog();
-  return doc.spec.sshKeys.flatMap((k) => sshKeys.filter((s) => s.name === k).map((s) => s.id));
+/** SSH keys and startup script by id (managed ones by their markers); the catalog is read only when the server names any. */
+async function keyAndScriptIds(ctx: WorkflowContext, doc: ServerDoc): Promise<{ sshKeyIds: string[]; scriptId?: string }> {
+  const { sshKeys: names, startupScript } = doc.spec;
+  if (names.length === 0 && !startupScript) return { sshKeyIds: [] };
+  const { sshKeys, startupScripts } = await ctx.providers.compute.catalog();
+  const sshKeyIds = names.flatMap((k) => resolveNamed(sshKeys, ctx.owner, k, ctx.manifests.sshKeys.has(k))?.id ?? []);
+  const scriptId = startupScript ? resolveNamed(startupScripts, ctx.owner, startupScript, ctx.manifests.startupScripts.has(startupScript))?.id : undefined;
+  return { sshKeyIds, ...(scriptId ? { scriptId } : {}) };
 }
 
 /** Polls the health check until it passes `healthyThreshold` times in a row, or the deadline. */

@@ -88,6 +88,7 @@ export async function startFailoverWorld(opts: FailoverWorldOptions = {}): Promi
   const manifests: Manifests = {
     servers: new Map(servers.map((d): [string, ServerDoc] => [d.metadata.name, d])),
     snapshots: new Map(), regionPools: new Map(), dnsZones: new Map([['failover-zone', zoneDoc]]), deployments: new Map(), notifiers: new Map(),
+    sshKeys: new Map(), startupScripts: new Map(),
   };
   const byLabel = () => new Map(sim.admin.dump().vultr.instances.map((i) => [i.label, i.ip]));
   return {

@@ -103,7 +103,7 @@ export function worldManifests(names: string[], opts: Pick<WorldOptions, 'rebuil
   };
   return {
     servers: new Map(docs.map((d): [string, ServerDoc] => [d.metadata.name, d])),
-    snapshots: new Map(), regionPools: new Map(), dnsZones: new Map([['example', zoneDoc]]), deployments: new Map(), notifiers: new Map(),
+    snapshots: new Map(), regionPools: new Map(), dnsZones: new Map([['example', zoneDoc]]), deployments: new Map(), notifiers: new Map(), sshKeys: new Map(), startupScripts: new Map(),
   };
 }
 

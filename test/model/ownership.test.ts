@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FREE_COMMENT_LIMIT, formatRecordComment, formatRecordTags, formatServerTags, formatSnapshotDescription, isOwnedBy,
-  parseRecordComment, parseRecordOwnership, parseRecordTags, parseServerTags, parseSnapshotDescription, USER_COMMENT_MAX,
+  FREE_COMMENT_LIMIT, formatNameMarker, formatRecordComment, formatRecordTags, formatServerTags, formatSnapshotDescription, isOwnedBy,
+  parseNameMarker, parseRecordComment, parseRecordOwnership, parseRecordTags, parseServerTags, parseSnapshotDescription, USER_COMMENT_MAX,
 } from '../../src/model/ownership.ts';
 
 const id = fc.stringMatching(/^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/);
@@ -105,5 +105,28 @@ describe('record comment marker', () => {
     expect(parseRecordTags(['keelson-name:x'])).toBeUndefined();
     expect(parseRecordOwnership('note', ['keelson-owner:acme'])).toEqual({ text: 'note', ownership: { owner: 'acme', name: '' } });
     expect(parseRecordOwnership('[k:other]', ['keelson-owner:acme']).ownership?.owner).toBe('other');
+  });
+});
+
+describe('ssh key and startup script name markers', () => {
+  it('round-trip owner, name and a script digest', () => {
+    fc.assert(fc.property(id, name, fc.option(fc.stringMatching(/^[0-9a-f]{12}$/), { nil: undefined }), (owner, n, digest) => {
+      const text = formatNameMarker({ owner, name: n }, digest);
+      expect(text.startsWith(`${n} [keelson:${owner}/${n}`)).toBe(true);
+      expect(parseNameMarker(text)).toEqual({ ownership: { owner, name: n }, ...(digest ? { digest } : {}) });
+    }));
+  });
+
+  it('only a marker ending the name, in exactly this form, counts', () => {
+    expect(parseNameMarker('ops')).toEqual({});
+    expect(parseNameMarker('ops [keelson:acme/ops] (copy)')).toEqual({});
+    expect(parseNameMarker('ops [keelson:ACME/ops]')).toEqual({});
+    expect(parseNameMarker('ops [k:acme/ops]')).toEqual({});
+    expect(parseNameMarker('laptop [keelson:acme/ops#xyz]')).toEqual({});
+  });
+
+  it('refuses an invalid owner or digest', () => {
+    expect(() => formatNameMarker({ owner: 'Bad', name: 'ops' })).toThrow(/invalid owner/);
+    expect(() => formatNameMarker({ owner: 'acme', name: 'ops' }, 'not-hex')).toThrow(/invalid digest/);
   });
 });

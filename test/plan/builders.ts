@@ -1,7 +1,8 @@
 /** In-memory builders for planner tests: desired manifests and live state with sensible defaults. */
-import { formatRecordComment, formatServerTags, formatSnapshotDescription } from '../../src/model/ownership.ts';
+import { formatNameMarker, formatRecordComment, formatServerTags, formatSnapshotDescription } from '../../src/model/ownership.ts';
 import type { LiveCatalog, LiveRecord, LiveServer, LiveSnapshot, LiveState, LiveZone } from '../../src/model/live.ts';
-import type { DnsRecordSpec, DnsZoneDoc, Manifests, RecordSource, ServerDoc, ServerSpec, SnapshotDoc } from '../../src/model/types.ts';
+import type { DnsRecordSpec, DnsZoneDoc, Manifests, RecordSource, ServerDoc, ServerSpec, SnapshotDoc, SshKeyDoc, StartupScriptDoc } from '../../src/model/types.ts';
+import { scriptDigest } from '../../src/plan/keys.ts';
 import { serverCreateHash } from '../../src/plan/server-request.ts';
 
 export const OWNER = 'acme';
@@ -53,11 +54,20 @@ export function zone(name: string, domain: string, records: RecordInput[] = []):
   };
 }
 
-export function manifests(docs: { servers?: ServerDoc[]; snapshots?: SnapshotDoc[]; zones?: DnsZoneDoc[] } = {}): Manifests {
+/** A declared SSHKey; the key text defaults to one derived from the name. */
+export function sshKey(name: string, publicKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA${name} ${name}@example`): SshKeyDoc {
+  return { kind: 'SSHKey', metadata: { name, labels: {}, annotations: {} }, spec: { provider: 'vultr', publicKey }, source: { file: 'manifests/keys.yaml', line: 1, col: 1 } };
+}
+
+export function startupScript(name: string, script = `#!/bin/sh\necho ${name}\n`, type: 'boot' | 'pxe' = 'boot'): StartupScriptDoc {
+  return { kind: 'StartupScript', metadata: { name, labels: {}, annotations: {} }, spec: { provider: 'vultr', type, script }, source: { file: 'manifests/keys.yaml', line: 2, col: 1 } };
+}
+
+export function manifests(docs: { servers?: ServerDoc[]; snapshots?: SnapshotDoc[]; zones?: DnsZoneDoc[]; sshKeys?: SshKeyDoc[]; scripts?: StartupScriptDoc[] } = {}): Manifests {
+  const byName = <D extends { metadata: { name: string } }>(list: D[] = []): Map<string, D> => new Map(list.map((d) => [d.metadata.name, d]));
   return {
-    servers: new Map((docs.servers ?? []).map((d) => [d.metadata.name, d])),
-    snapshots: new Map((docs.snapshots ?? []).map((d) => [d.metadata.name, d])),
-    regionPools: new Map(), dnsZones: new Map((docs.zones ?? []).map((d) => [d.metadata.name, d])), deployments: new Map(), notifiers: new Map(),
+    servers: byName(docs.servers), snapshots: byName(docs.snapshots), regionPools: new Map(), dnsZones: byName(docs.zones),
+    deployments: new Map(), notifiers: new Map(), sshKeys: byName(docs.sshKeys), startupScripts: byName(docs.scripts),
   };
 }
 
@@ -116,4 +126,23 @@ export const ownedComment = (user = ''): string => formatRecordComment(user, { o
 
 export function live(parts: Partial<Omit<LiveState, 'catalog' | 'observedAt'>> = {}): LiveState {
   return { servers: [], snapshots: [], zones: [liveZone('example.com')], records: [], catalog: catalog(), observedAt: '2025-06-01T12:00:00Z', ...parts };
+}
+
+/** A live ssh key exactly as keelson writes `doc` (owned by OWNER unless `owner` says otherwise). */
+export function liveSshKey(doc: SshKeyDoc, over: Partial<LiveCatalog['sshKeys'][number]> & { owner?: string } = {}): LiveCatalog['sshKeys'][number] {
+  const { owner = OWNER, ...rest } = over;
+  return { id: `key-${doc.metadata.name}`, name: formatNameMarker({ owner, name: doc.metadata.name }), publicKey: doc.spec.publicKey, ...rest };
+}
+
+export function liveScript(doc: StartupScriptDoc, over: Partial<LiveCatalog['startupScripts'][number]> & { owner?: string } = {}): LiveCatalog['startupScripts'][number] {
+  const { owner = OWNER, ...rest } = over;
+  return { id: `script-${doc.metadata.name}`, name: formatNameMarker({ owner, name: doc.metadata.name }, scriptDigest(doc.spec.script)), type: doc.spec.type, ...rest };
+}
+
+/** `base` with extra ssh keys and startup scripts in its catalog. */
+export function withKeys(base: LiveState, extra: { sshKeys?: LiveCatalog['sshKeys']; scripts?: LiveCatalog['startupScripts'] }): LiveState {
+  return {
+    ...base,
+    catalog: { ...base.catalog, sshKeys: [...base.catalog.sshKeys, ...(extra.sshKeys ?? [])], startupScripts: [...base.catalog.startupScripts, ...(extra.scripts ?? [])] },
+  };
 }

@@ -97,6 +97,29 @@ for (const subject of subjects) {
       expect(after.some((r) => r.id === c2.id)).toBe(false);
     });
 
+    it('creates an ssh key once per name, updates it in place, lists its text and deletes it (twice is fine)', async () => {
+      const name = 'ops [keelson:contract/ops]';
+      const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIContractKey ops@example';
+      const a = await providers.compute.createSshKey(name, key);
+      expect(await providers.compute.createSshKey(name, key)).toEqual(a);
+      expect((await providers.compute.catalog(['ewr'])).sshKeys.filter((k) => k.name === name)).toEqual([{ id: a.id, name, publicKey: key }]);
+      await providers.compute.updateSshKey(a.id, { publicKey: key.replace('Contract', 'Rotated') });
+      expect((await providers.compute.catalog(['ewr'])).sshKeys.find((k) => k.id === a.id)?.publicKey).toBe(key.replace('Contract', 'Rotated'));
+      await providers.compute.deleteSshKey(a.id);
+      await providers.compute.deleteSshKey(a.id);
+      expect((await providers.compute.catalog(['ewr'])).sshKeys.some((k) => k.id === a.id)).toBe(false);
+    });
+
+    it('creates a startup script once per name, renames it in place and deletes it', async () => {
+      const a = await providers.compute.createStartupScript('boot [keelson:contract/boot#0123456789ab]', '#!/bin/sh\necho hi\n', 'pxe');
+      expect(await providers.compute.createStartupScript('boot [keelson:contract/boot#0123456789ab]', '#!/bin/sh\necho hi\n', 'pxe')).toEqual(a);
+      await providers.compute.updateStartupScript(a.id, { name: 'boot [keelson:contract/boot#ba9876543210]', script: 'echo 2', type: 'boot' });
+      expect((await providers.compute.catalog(['ewr'])).startupScripts.find((x) => x.id === a.id)).toEqual({ id: a.id, name: 'boot [keelson:contract/boot#ba9876543210]', type: 'boot' });
+      await providers.compute.deleteStartupScript(a.id);
+      await providers.compute.deleteStartupScript(a.id);
+      expect((await providers.compute.catalog(['ewr'])).startupScripts.some((x) => x.id === a.id)).toBe(false);
+    });
+
     it('reports a catalog with regions, plans where they are sold and OS names', async () => {
       const cat = await providers.compute.catalog(['ewr']);
       expect(cat.regions.some((r) => r.id === 'ewr')).toBe(true);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import vultrNode from '@vultr/vultr-node';
+import { parseSimEnv } from '../helpers/sim-process.ts';
 import type { VultrSdk } from './harness.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,12 +15,15 @@ describe('keelson sim', () => {
     const env = await new Promise<Record<string, string>>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const lines = out.split('\n').filter((l) => l.includes('='));
-        if (lines.length >= 4) resolve(Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+        const env = parseSimEnv(out);
+        if (env) resolve(env);
       });
       child.on('exit', (code) => reject(new Error(`keelson sim exited early (${code})`)));
     });
-    expect(Object.keys(env)).toEqual(['VULTR_API_KEY', 'VULTR_BASE_URL', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_BASE_URL']);
+    expect(out.trim().split('\n').every((l) => l.startsWith('export '))).toBe(true);
+    expect(Object.keys(env)).toEqual(['VULTR_API_KEY', 'VULTR_BASE_URL', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_BASE_URL', 'KEELSON_INSTALL_POLL_MS']);
+    // --speed 100: polls every 50 ms instead of every 5 s.
+    expect(env.KEELSON_INSTALL_POLL_MS).toBe('50');
     expect(env.VULTR_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
     expect(env.CLOUDFLARE_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/client\/v4$/);
     const v = vultrNode.initialize({ apiKey: env.VULTR_API_KEY, baseUrl: env.VULTR_BASE_URL }) as unknown as VultrSdk;

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultWorld, FOREIGN_IDS } from '../../src/sim/index.ts';
+import { parseSimEnv } from '../helpers/sim-process.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const ZONE = FOREIGN_IDS.exampleCom;
@@ -36,9 +37,8 @@ function startSim(): Promise<Running> {
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const lines = out.split('\n').filter((l) => l.includes('='));
-      if (lines.length < 4) return;
-      const env = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const env = parseSimEnv(out);
+      if (!env) return;
       resolve({ child, env, url: env.VULTR_BASE_URL!.replace(/\/v2$/, '') });
     });
     child.on('exit', (code) => reject(new Error(`keelson sim exited early (${code}): ${err}`)));

@@ -6,6 +6,7 @@ import { projectSchema } from './project.ts';
 import { regionPoolSchema } from './region-pool.ts';
 import { serverSchema } from './server.ts';
 import { snapshotSchema } from './snapshot.ts';
+import { sshKeySchema, startupScriptSchema } from './ssh-key.ts';
 
 /** Every kind keelson knows, with the file its schema is published as under `schemas/`. */
 export const KIND_SCHEMAS = {
@@ -15,11 +16,13 @@ export const KIND_SCHEMAS = {
   DNSZone: { file: 'dns-zone.json', source: dnsZoneSchema },
   Deployment: { file: 'deployment.json', source: deploymentSchema },
   Notifier: { file: 'notifier.json', source: notifierSchema },
+  SSHKey: { file: 'ssh-key.json', source: sshKeySchema },
+  StartupScript: { file: 'startup-script.json', source: startupScriptSchema },
   Project: { file: 'project.json', source: projectSchema },
 } as const;
 
 export type KindName = keyof typeof KIND_SCHEMAS;
-export const MANIFEST_KINDS = ['Server', 'Snapshot', 'RegionPool', 'DNSZone', 'Deployment', 'Notifier'] as const;
+export const MANIFEST_KINDS = ['Server', 'Snapshot', 'RegionPool', 'DNSZone', 'Deployment', 'Notifier', 'SSHKey', 'StartupScript'] as const;
 export type ManifestKind = (typeof MANIFEST_KINDS)[number];
 
 /** A kind's schema with every shared definition it uses (transitively) copied into its `$defs`. */

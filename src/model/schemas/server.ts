@@ -51,8 +51,8 @@ export const serverSchema = kindSchema('Server', 'server.json', 'A virtual serve
     hostname: str('Hostname set at install (changing it reinstalls the server, so it is planned as a replacement).', {
       pattern: '^[a-zA-Z0-9]([-a-zA-Z0-9.]{0,62}[a-zA-Z0-9])?$',
     }),
-    sshKeys: list(str('SSH key name at the provider.', { minLength: 1 }), 'SSH keys installed on the server, by their names at the provider.', { uniqueItems: true }),
-    startupScript: str('Startup script name at the provider.', { minLength: 1 }),
+    sshKeys: list(str('An SSHKey manifest by name, or the name of a key already uploaded to the provider.', { minLength: 1 }), 'SSH keys installed on the server at install time: SSHKey manifests, or keys uploaded by hand, by name.', { uniqueItems: true }),
+    startupScript: str('A StartupScript manifest by name, or the name of a script already at the provider.', { minLength: 1 }),
     userData: str('Cloud-init user data (plain text).', { maxLength: 65536 }),
     enableIpv6: bool('Give the server an IPv6 address.', false),
     tags: list(str('Tag.', { pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:=]{0,63}$' }), 'Extra provider tags (keelson adds its own ownership tags).', { uniqueItems: true }),

@@ -57,6 +57,18 @@ export interface VultrPatchInstance {
   plan?: string;
 }
 
+export interface VultrSshKey {
+  id: string;
+  name: string;
+  ssh_key: string;
+}
+
+export interface VultrStartupScript {
+  id: string;
+  name: string;
+  type?: string;
+}
+
 interface Page<T> {
   items: T[];
   next: string;
@@ -91,8 +103,15 @@ export interface VultrClient {
   listPlans(): Promise<{ id: string; locations: string[] }[]>;
   regionAvailability(region: string): Promise<string[]>;
   listOs(): Promise<{ id: number; name: string }[]>;
-  listSshKeys(): Promise<{ id: string; name: string }[]>;
-  listStartupScripts(): Promise<{ id: string; name: string }[]>;
+  listSshKeys(): Promise<VultrSshKey[]>;
+  createSshKey(name: string, sshKey: string): Promise<VultrSshKey>;
+  updateSshKey(id: string, body: { name?: string; ssh_key?: string }): Promise<void>;
+  deleteSshKey(id: string): Promise<void>;
+  listStartupScripts(): Promise<VultrStartupScript[]>;
+  /** `script` is base64, as Vultr wants it. */
+  createStartupScript(body: { name: string; script: string; type: string }): Promise<VultrStartupScript>;
+  updateStartupScript(id: string, body: { name?: string; script?: string; type?: string }): Promise<void>;
+  deleteStartupScript(id: string): Promise<void>;
 }
 
 const PER_PAGE = '500';
@@ -186,8 +205,28 @@ export function createVultrClient(opts: VultrClientOptions): VultrClient {
       return field<string[]>(out, 'available_plans', 'list availability');
     },
     listOs: () => listAll('list os', 'operatingSystems', 'listImages', 'os'),
-    listSshKeys: () => listAll('list ssh keys', 'sshKeys', 'listSshKeys', 'ssh_keys'),
-    listStartupScripts: () => listAll('list startup scripts', 'startupScripts', 'listStartupScripts', 'startup_scripts'),
+    listSshKeys: () => listAll<VultrSshKey>('list ssh keys', 'sshKeys', 'listSshKeys', 'ssh_keys'),
+    async createSshKey(name, sshKey) {
+      const out = await call('create ssh key', 'sshKeys', 'createSshKey', { name, ssh_key: sshKey }, false, name);
+      return field<VultrSshKey>(out, 'ssh_key', 'create ssh key');
+    },
+    async updateSshKey(id, body) {
+      await call('update ssh key', 'sshKeys', 'updateSshKey', { 'ssh-key-id': id, ...body }, true, id);
+    },
+    async deleteSshKey(id) {
+      await call('delete ssh key', 'sshKeys', 'deleteSshKey', { 'ssh-key-id': id }, true, id);
+    },
+    listStartupScripts: () => listAll<VultrStartupScript>('list startup scripts', 'startupScripts', 'listStartupScripts', 'startup_scripts'),
+    async createStartupScript(body) {
+      const out = await call('create startup script', 'startupScripts', 'createStartupScript', { ...body }, false, body.name);
+      return field<VultrStartupScript>(out, 'startup_script', 'create startup script');
+    },
+    async updateStartupScript(id, body) {
+      await call('update startup script', 'startupScripts', 'updateStartupScript', { 'startup-id': id, ...body }, true, id);
+    },
+    async deleteStartupScript(id) {
+      await call('delete startup script', 'startupScripts', 'deleteStartupScript', { 'startup-id': id }, true, id);
+    },
   };
 }
 

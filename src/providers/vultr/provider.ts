@@ -51,11 +51,34 @@ export function createVultrProvider(client: VultrClient): ComputeProvider {
       await ignoreNotFound(() => client.deleteSnapshot(id));
     },
     catalog: (regions) => readCatalog(client, regions),
+    createSshKey: (name, publicKey) => writeOnce({
+      attempts: CREATE_ATTEMPTS,
+      lookFirst: true,
+      look: async () => (await client.listSshKeys()).find((k) => k.name === name),
+      act: () => client.createSshKey(name, publicKey),
+    }).then(({ id, name: n }) => ({ id, name: n })),
+    updateSshKey: (id, patch) => client.updateSshKey(id, { ...(patch.name ? { name: patch.name } : {}), ...(patch.publicKey ? { ssh_key: patch.publicKey } : {}) }),
+    deleteSshKey: (id) => ignoreNotFound(() => client.deleteSshKey(id)),
+    createStartupScript: (name, script, type) => writeOnce({
+      attempts: CREATE_ATTEMPTS,
+      lookFirst: true,
+      look: async () => (await client.listStartupScripts()).find((s) => s.name === name),
+      act: () => client.createStartupScript({ name, script: base64(script), type }),
+    }).then(({ id, name: n }) => ({ id, name: n })),
+    updateStartupScript: (id, patch) => client.updateStartupScript(id, {
+      ...(patch.name ? { name: patch.name } : {}), ...(patch.script !== undefined ? { script: base64(patch.script) } : {}), ...(patch.type ? { type: patch.type } : {}),
+    }),
+    deleteStartupScript: (id) => ignoreNotFound(() => client.deleteStartupScript(id)),
     bandwidth: async (id) => {
       const raw = await client.bandwidth(id);
       return Object.fromEntries(Object.entries(raw).map(([day, b]) => [day, { inBytes: b.incoming_bytes, outBytes: b.outgoing_bytes }]));
     },
   };
+}
+
+/** Vultr takes startup scripts base64-encoded. */
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
 }
 
 /** A delete whose target is already gone (an earlier attempt, a rerun) has done its job. */
@@ -91,7 +114,7 @@ async function readCatalog(client: VultrClient, only?: string[]): Promise<LiveCa
     regions: regions.map((r) => ({ id: r.id, city: r.city, country: r.country })),
     plans: planMap,
     os: os.map((o) => ({ id: Number(o.id), name: o.name })),
-    sshKeys: sshKeys.map((k) => ({ id: k.id, name: k.name })),
-    startupScripts: scripts.map((s) => ({ id: s.id, name: s.name })),
+    sshKeys: sshKeys.map((k) => ({ id: k.id, name: k.name, publicKey: k.ssh_key })),
+    startupScripts: scripts.map((s) => ({ id: s.id, name: s.name, ...(s.type === 'boot' || s.type === 'pxe' ? { type: s.type } : {}) })),
   };
 }

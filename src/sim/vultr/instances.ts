@@ -59,7 +59,8 @@ const create: Handler = (req, ctx) => {
   if (!ctx.world.regions.some((r) => r.id === region)) throw new VultrFailure(400, VULTR_ERRORS.invalidRegion);
   checkPlanInRegion(ctx, plan, region);
   const source = imageSource(ctx, b);
-  for (const key of optStringArray(b, 'sshkey_id') ?? []) if (!ctx.world.sshKeys.has(key)) throw new VultrFailure(400, VULTR_ERRORS.invalidSshKey);
+  const sshKeyIds = optStringArray(b, 'sshkey_id') ?? [];
+  for (const key of sshKeyIds) if (!ctx.world.sshKeys.has(key)) throw new VultrFailure(400, VULTR_ERRORS.invalidSshKey);
   const scriptId = optString(b, 'script_id');
   if (scriptId && !ctx.world.startupScripts.has(scriptId)) throw new VultrFailure(400, VULTR_ERRORS.invalidStartupScript);
   const tags = optStringArray(b, 'tags') ?? [];
@@ -70,6 +71,7 @@ const create: Handler = (req, ctx) => {
     tag: optString(b, 'tag') ?? '', tags, date_created: vultrTime(now), createdAt: now, power_status: 'running', suspended: false,
     ip: ctx.world.allocateIpv4(), v6_ip: '', v6_network: '', internal_ip: '', firewall_group_id: optString(b, 'firewall_group_id') ?? '',
     features: [], user_scheme: optString(b, 'user_scheme') ?? 'root', install: install(ctx, source.kind), bandwidth: {}, meteredUntil: now,
+    ...(sshKeyIds.length ? { sshKeyIds } : {}), ...(scriptId ? { scriptId } : {}),
   };
   if (optBool(b, 'enable_ipv6')) {
     const v6 = ctx.world.allocateIpv6();
