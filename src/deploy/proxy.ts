@@ -76,7 +76,10 @@ export async function verifyServing(run: HostRun, switched: SwitchResult): Promi
       const u = new URL(url);
       const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
       const gate = await waitHealthy(httpProbe(run.remote, port, `${u.pathname}${u.search}`, health.expectStatus, u.hostname), { interval: Math.min(health.interval, 100), timeout: health.timeout, deadline: Math.max(10_000, health.timeout) }, run.clock);
-      if (!gate.ok) throw fail(run, 'verify', `${url}: ${gate.last}`);
+      if (!gate.ok) {
+        // The whole verify time, not the time left for the last check (which can be a few ms).
+        throw fail(run, 'verify', `${url} did not answer ${health.expectStatus} in ${(gate.elapsedMs / 1000).toFixed(1)} s of verifying (${gate.attempts} checks); last: ${gate.last}`);
+      }
     }
   });
 }

@@ -10,7 +10,7 @@ let t = 0;
 const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
 
 /** A host that answers keelson's scripts as an empty, healthy host would, recording every command. */
-function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }): Remote {
+function fakeHost(name: string, opts: { healthStatus?: number; verifyStatus?: number; log: string[] }): Remote {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
   return {
     name,
@@ -29,8 +29,12 @@ function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }):
       if (kind === 'switch') return ok('master=\nworkers-before=\n');
       return ok();
     },
-    async httpGet() {
+    async httpGet(_host, port) {
       this.counts.http++;
+      if (port === 8080 && opts.verifyStatus) {
+        t += 30;
+        return { status: opts.verifyStatus, body: 'bad gateway' };
+      }
       return { status: opts.healthStatus ?? 200, body: opts.healthStatus ? 'starting' : 'ok' };
     },
   };
@@ -59,6 +63,17 @@ describe('rollout', () => {
     // The new container on b is removed, nginx is never touched, the lock is released.
     expect(log.filter((l) => l.startsWith('b:'))).toEqual(['b:lock', 'b:start', 'b:podman logs --tail 10 web-blue 2>&1', 'b:stop', 'b:unlock']);
     expect(log.some((l) => l.startsWith('c:'))).toBe(false);
+  });
+
+  it('a failed verify names the whole verify time and the number of checks, then switches back', async () => {
+    const log: string[] = [];
+    const base = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) } });
+    const doc = { ...base, spec: { ...base.spec, proxy: { nginx: { ...base.spec.proxy.nginx, verifyUrl: 'http://127.0.0.1:8080/' } } } };
+    const s = await rollout({ doc, action: 'deploy', hosts: hosts.slice(0, 1), root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log, verifyStatus: 502 }) });
+    const h = s.hosts[0];
+    expect(h?.status === 'failed' && h.error.message).toMatch(/^\[Deployment\/web\] host a, step verify failed: http:\/\/127\.0\.0\.1:8080\/ did not answer 200 in (9|10)\.\d s of verifying \(\d+ checks\); last: GET \/ answered 502 "bad gateway"$/);
+    // The first switch, then the one back (there was no old slot here, so only the lock's state is kept).
+    expect(log.filter((l) => l === 'a:switch')).toHaveLength(1);
   });
 
   it('names the host and the connect step when a connection fails', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
@@ -78,6 +79,15 @@ describe.skipIf(!run)('container deploys over real SSH, podman and nginx', () =>
     expect(h?.status).toBe('failed');
     if (h?.status === 'failed') expect(h.error.message).toMatch(/host local, step pull failed: exit code \d+: .*(not found|unknown|no such|manifest|Error)/is);
     expect(runningContainers(APP)).toHaveLength(1);
+  });
+
+  it('verifies through nginx with a /health that takes 0.2 s: the tunnel keeps its side open until the answer ends', async () => {
+    const d = doc();
+    const slowPath = '/cgi-bin/health';
+    const slow = { ...d, spec: { ...d.spec, health: { ...d.spec.health, path: slowPath }, proxy: { nginx: { ...d.spec.proxy.nginx, verifyUrl: `http://127.0.0.1:${env.nginx.port}${slowPath}` } } } };
+    const s = await env.deploy(slow, { version: image('slow') });
+    expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+    expect(readFileSync(join(env.dir, 'nginx', 'logs', 'error.log'), 'utf8')).not.toMatch(/prematurely closed|499/);
   });
 
   function readLiveSlot(): string {
