@@ -5,7 +5,7 @@
  */
 import { LockHeldError } from '../errors.ts';
 import { mustExec, resourceOf, step, type HostRun } from './host-run.ts';
-import { lockScript, unlockScript } from './remote-scripts.ts';
+import { lockScript, refreshLockScript, unlockScript } from './remote-scripts.ts';
 
 export type LockOutcome =
   | { kind: 'acquired' }
@@ -55,4 +55,33 @@ export async function releaseHostLock(run: HostRun): Promise<void> {
   } catch {
     run.report({ host: run.remote.name, step: 'unlock', message: 'could not release the deploy lock; it expires on its own' });
   }
+}
+
+/**
+ * Keeps the host lock while a deploy runs: refreshes its expiry every third of the TTL (the first
+ * right away, which also opens the second session shell the refreshes use while a step runs).
+ * After `stop` nothing is reported; a refresh still in flight finds the lock released and does nothing.
+ */
+export function keepHostLock(run: HostRun): { stop(): void } {
+  const ttlMs = run.doc.spec.strategy.lockTtl;
+  const ttl = Math.max(1, Math.ceil(ttlMs / 1000));
+  const script = refreshLockScript(run.doc.metadata.name, run.holder, ttl);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = (): void => {
+    void run.remote.exec(script, { timeoutMs: Math.max(5000, ttlMs / 3) }).then((r) => {
+      if (!stopped && r.stdout.trim() === 'lost') run.report({ host: run.remote.name, step: 'lock', message: 'the deploy lock was taken over while this deploy ran' });
+    }, () => {
+      if (!stopped) run.report({ host: run.remote.name, step: 'lock', message: 'could not refresh the deploy lock; retrying' });
+    }).finally(() => {
+      if (!stopped) timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
+    });
+  };
+  refresh();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }

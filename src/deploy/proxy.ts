@@ -6,7 +6,8 @@
 import { fail, mustExec, step, type HostRun } from './host-run.ts';
 import { waitHealthy, httpProbe } from './health.ts';
 import type { HostState } from './host-state.ts';
-import { stateDir, switchScript } from './remote-scripts.ts';
+import { stateDir } from './remote-scripts.ts';
+import { switchScript } from './switch-script.ts';
 import { renderUpstream, type LiveSlot } from './upstream.ts';
 
 /** What the switch script saw before the reload. */
@@ -59,7 +60,7 @@ export async function switchUpstream(run: HostRun, live: LiveSlot, state: HostSt
   const content = renderUpstream(`Deployment/${run.doc.metadata.name}`, nginx.upstreamName, live);
   const record = { path: `${stateDir(run.doc.metadata.name)}/state.json`, content: JSON.stringify(state) };
   return step(run, 'switch', `pointing nginx at ${live.slot} (127.0.0.1:${live.port})`, async () => {
-    const out = await mustExec(run, 'switch', switchScript(nginx.upstreamFile, nginx.command, record), { stdin: content });
+    const out = await mustExec(run, 'switch', switchScript(run.doc.metadata.name, nginx.upstreamFile, nginx.command, record), { stdin: content });
     return parseSwitchOutput(out.stdout);
   });
 }

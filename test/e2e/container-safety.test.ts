@@ -104,6 +104,32 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     expect(table).toContain(`localhost/${APP}:v2`);
   }, 60_000);
 
+  it('a deploy longer than lockTtl keeps its lock: a deploy started after the first expiry is refused', async () => {
+    const lockInfo = join(process.env.HOME ?? '/root', '.keelson/deploy', APP, 'lock', 'info');
+    let firstExpiry = 0;
+    let draining!: () => void;
+    const inDrain = new Promise<void>((r) => (draining = r));
+    // A TTL of 4 s and a drain of 12 s: without refreshes the lock expires while the deploy drains.
+    const long = env.deploy(doc({ lockTtl: 4000, drain: 12_000 }), { version: image('v2'), env: secretEnv, onProgress: (line) => {
+      if (line.includes(' lock: taking')) firstExpiry = 0;
+      if (line.includes(' start: ') && !firstExpiry) firstExpiry = Number(/expires=(\d+)/.exec(readFileSync(lockInfo, 'utf8'))?.[1]) * 1000;
+      if (line.includes(' drain: ')) draining();
+    } });
+    try {
+      await inDrain;
+      expect(firstExpiry).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, Math.max(0, firstExpiry - Date.now()) + 1100));
+      const other = await env.deploy(doc({ lockTtl: 4000 }), { version: image('v1'), env: secretEnv });
+      const h = other.hosts[0];
+      expect(h?.status === 'failed' && h.error.name, JSON.stringify(other.hosts)).toBe('LockHeldError');
+    } finally {
+      const s = await long;
+      expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+    }
+    assertConsistent('v2');
+    expect((await env.deploy(doc(), { version: image('v1'), env: secretEnv })).ok).toBe(true);
+  }, 120_000);
+
   it('a failing nginx -t is reported with its exit code and output; the previous upstream file is restored', async () => {
     const before = readFileSync(env.nginx.upstreamFile, 'utf8');
     const d = doc();
