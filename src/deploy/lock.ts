@@ -58,8 +58,8 @@ export async function releaseHostLock(run: HostRun): Promise<void> {
 }
 
 /**
- * Keeps the host lock while a deploy runs: refreshes its expiry every third of the TTL (the first
- * right away, which also opens the second session shell the refreshes use while a step runs).
+ * Keeps the host lock while a deploy runs: refreshes its expiry every third of the TTL (it was just
+ * taken with a full TTL), in the second session shell, beside whatever step runs.
  * After `stop` nothing is reported; a refresh still in flight finds the lock released and does nothing.
  */
 export function keepHostLock(run: HostRun): { stop(): void } {
@@ -69,7 +69,7 @@ export function keepHostLock(run: HostRun): { stop(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const refresh = (): void => {
-    void run.remote.exec(script, { timeoutMs: Math.max(5000, ttlMs / 3) }).then((r) => {
+    void run.remote.exec(script, { timeoutMs: Math.max(5000, ttlMs / 3), beside: true }).then((r) => {
       if (!stopped && r.stdout.trim() === 'lost') run.report({ host: run.remote.name, step: 'lock', message: 'the deploy lock was taken over while this deploy ran' });
     }, () => {
       if (!stopped) run.report({ host: run.remote.name, step: 'lock', message: 'could not refresh the deploy lock; retrying' });
@@ -77,7 +77,7 @@ export function keepHostLock(run: HostRun): { stop(): void } {
       if (!stopped) timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
     });
   };
-  refresh();
+  timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
   return {
     stop() {
       stopped = true;

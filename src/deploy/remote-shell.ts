@@ -5,7 +5,7 @@
  * host. So keelson opens a shell once (`exec /bin/sh`, the profile is read once) and writes each
  * command to its stdin, framed by markers on stdout and stderr. Each command runs in its own
  * `/bin/sh -c` (a syntax error or `exit` never ends the session) with its stdin as a here-document.
- * A session runs one command at a time; concurrent commands open a second session.
+ * A session runs one command at a time.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
@@ -49,7 +49,6 @@ export function unframe(text: string, id: string): { done: false } | { done: tru
 
 interface Session {
   channel: ClientChannel;
-  busy: boolean;
   broken: boolean;
   out: string;
   err: string;
@@ -60,7 +59,7 @@ function openSession(client: Client): Promise<Session> {
   return new Promise((resolve, reject) => {
     client.exec('exec /bin/sh', (err, channel) => {
       if (err) return reject(err);
-      const s: Session = { channel, busy: false, broken: false, out: '', err: '' };
+      const s: Session = { channel, broken: false, out: '', err: '' };
       channel.setEncoding('utf8');
       channel.stderr.setEncoding('utf8');
       channel.on('data', (d: string) => {
@@ -81,63 +80,60 @@ function openSession(client: Client): Promise<Session> {
   });
 }
 
-/** Runs commands over `client` through a small pool of session shells (see the module comment). */
-export function shellRunner(client: Client): { exec(command: string, opts: ExecOptions & { timeoutMs: number }): Promise<ExecResult>; sessions(): number } {
-  const pool: Session[] = [];
-  let opened = 0;
+/**
+ * Runs commands over `client` through two session shells (see the module comment): the steps'
+ * commands one after another in the first, `beside` commands (the lock refresh, which runs while a
+ * step does) in a second one opened on first use, so they never make a step wait or open a shell.
+ */
+export function shellRunner(client: Client): { exec(command: string, opts: ExecOptions & { timeoutMs: number }): Promise<ExecResult> } {
+  const lanes: { main: Promise<Session> | undefined; beside: Promise<Session> | undefined } = { main: undefined, beside: undefined };
+  const queues = { main: Promise.resolve(), beside: Promise.resolve() };
   let seq = 0;
   const salt = randomBytes(4).toString('hex');
-  const take = async (): Promise<Session> => {
-    for (const gone of pool.filter((s) => s.broken)) pool.splice(pool.indexOf(gone), 1);
-    const idle = pool.find((s) => !s.busy);
-    if (idle) {
-      idle.busy = true;
-      return idle;
-    }
-    const s = await openSession(client);
-    opened++;
-    s.busy = true;
-    pool.push(s);
-    return s;
+  const session = async (lane: 'main' | 'beside'): Promise<Session> => {
+    const current = lanes[lane] && (await lanes[lane].catch(() => undefined));
+    if (current && !current.broken) return current;
+    lanes[lane] = openSession(client);
+    return lanes[lane];
   };
-  const drop = (s: Session): void => {
-    s.broken = true;
-    const at = pool.indexOf(s);
-    if (at >= 0) pool.splice(at, 1);
-    s.channel.close();
+  const runOn = async (s: Session, command: string, opts: ExecOptions & { timeoutMs: number }): Promise<ExecResult> => {
+    const id = `${salt}-${++seq}`;
+    s.out = '';
+    s.err = '';
+    return new Promise<ExecResult>((done, reject) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        s.onChange = undefined;
+        s.out = '';
+        s.err = '';
+      };
+      const timer = setTimeout(() => {
+        finish();
+        // The command may still run on the host: this shell is not reused.
+        s.broken = true;
+        s.channel.close();
+        reject(new Error(`timed out after ${opts.timeoutMs} ms`));
+      }, opts.timeoutMs);
+      s.onChange = () => {
+        const out = unframe(s.out, id);
+        const err = unframe(s.err, id);
+        if (out.done && err.done) {
+          finish();
+          done({ code: out.code ?? 255, stdout: out.body, stderr: err.body });
+        } else if (s.broken) {
+          finish();
+          reject(new Error('the SSH session closed before the command finished'));
+        }
+      };
+      s.channel.write(frameCommand(id, command, opts.stdin ?? ''));
+    });
   };
   return {
-    sessions: () => opened,
-    async exec(command, opts) {
-      const s = await take();
-      const id = `${salt}-${++seq}`;
-      s.out = '';
-      s.err = '';
-      return new Promise<ExecResult>((done, reject) => {
-        const timer = setTimeout(() => {
-          s.onChange = undefined;
-          drop(s);
-          reject(new Error(`timed out after ${opts.timeoutMs} ms`));
-        }, opts.timeoutMs);
-        s.onChange = () => {
-          const out = unframe(s.out, id);
-          const err = unframe(s.err, id);
-          if (out.done && err.done) {
-            clearTimeout(timer);
-            s.onChange = undefined;
-            s.busy = false;
-            s.out = '';
-            s.err = '';
-            done({ code: out.code ?? 255, stdout: out.body, stderr: err.body });
-          } else if (s.broken) {
-            clearTimeout(timer);
-            s.onChange = undefined;
-            drop(s);
-            reject(new Error('the SSH session closed before the command finished'));
-          }
-        };
-        s.channel.write(frameCommand(id, command, opts.stdin ?? ''));
-      });
+    exec(command, opts) {
+      const lane = opts.beside ? 'beside' : 'main';
+      const result = queues[lane].then(async () => runOn(await session(lane), command, opts));
+      queues[lane] = result.then(() => undefined, () => undefined);
+      return result;
     },
   };
 }
