@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { trustHostKey } from '../../src/deploy/known-hosts.ts';
 import { readStatus, renderStatus } from '../../src/deploy/status.ts';
 import { upstreamPort } from '../../src/deploy/upstream.ts';
@@ -29,8 +29,17 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
 
   beforeAll(async () => {
     ({ env, images } = await startContainerEnv(APP));
-  });
+  }, 300_000);
+  afterEach(async (ctx) => env.reset(ctx.task.result?.state === 'fail'));
   afterAll(() => stopContainerEnv(APP, env, images));
+
+  /** Makes `tag` live unless it is: each test starts from a known version, whatever ran before. */
+  async function ensure(tag: string): Promise<void> {
+    const now = spawnSync('busybox', ['wget', '-q', '-O', '-', `http://127.0.0.1:${env.nginx.port}/`]).stdout.toString();
+    if (now === tag && runningContainers(APP).length === 1) return;
+    const s = await env.deploy(doc(), { version: image(tag), env: secretEnv });
+    expect(s.ok, JSON.stringify(s.hosts)).toBe(true);
+  }
 
   function assertConsistent(expectVersion: string): void {
     const running = runningContainers(APP);
@@ -77,7 +86,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     ].join('\n');
     expect(everything).toContain('deploy.failed');
     expect(everything).not.toContain(CANARY);
-  });
+  }, 300_000);
 
   it('kill mid-deploy, deploy again: the lock is refused until it expires, then taken over; one live version, nginx consistent', async () => {
     const base = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
@@ -102,7 +111,7 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     const table = renderStatus(`Deployment/${APP}`, status).join('\n');
     expect(table).toMatch(new RegExp(`local\\t(blue|green)\\tlocalhost/${APP}:v1\\t20\\d\\d-`));
     expect(table).toContain(`localhost/${APP}:v2`);
-  }, 60_000);
+  }, 300_000);
 
   it('a deploy longer than lockTtl keeps its lock: a deploy started after the first expiry is refused', async () => {
     const lockInfo = join(process.env.HOME ?? '/root', '.keelson/deploy', APP, 'lock', 'info');
@@ -128,9 +137,10 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     }
     assertConsistent('v2');
     expect((await env.deploy(doc(), { version: image('v1'), env: secretEnv })).ok).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   it('a failing nginx -t is reported with its exit code and output; the previous upstream file is restored', async () => {
+    await ensure('v1');
     const before = readFileSync(env.nginx.upstreamFile, 'utf8');
     const d = doc();
     const broken = { ...d, spec: { ...d.spec, proxy: { nginx: { ...d.spec.proxy.nginx, upstreamName: 'not-the-proxied-name' } } } };
@@ -139,9 +149,10 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     expect(h?.status === 'failed' && h.error.message).toMatch(new RegExp(`host local, step switch failed: exit code 3: [^]*host not found in upstream "${APP}"`));
     expect(readFileSync(env.nginx.upstreamFile, 'utf8')).toBe(before);
     assertConsistent('v1');
-  });
+  }, 300_000);
 
   it('refuses a changed host key, naming the host and both fingerprints', async () => {
+    await ensure('v1');
     const otherKeys = join(env.dir, 'other_known_hosts');
     const fake = Buffer.from(readFileSync(`${env.sshd.clientKey}.pub`, 'utf8').split(' ')[1] ?? '', 'base64');
     await trustHostKey(otherKeys, '127.0.0.1', env.sshd.port, fake);
@@ -151,9 +162,10 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     expect(h?.status).toBe('failed');
     expect(h?.status === 'failed' && h.error.message).toMatch(/host local, step connect failed: host key of local changed: it presented ssh-ed25519 SHA256:\S+ but the known-hosts file has ssh-ed25519 SHA256:\S+; refusing/);
     assertConsistent('v1');
-  });
+  }, 300_000);
 
   it('several hosts: one at a time, stops at the first failure, leaves the rest on the old version, summary per host', async () => {
+    await ensure('v1');
     const d = doc();
     const spec = { ...d.spec, targets: { hosts: [
       { name: 'untrusted', address: '127.0.0.2', port: env.sshd.port },
@@ -168,5 +180,5 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
     const s2 = await env.deploy({ ...d, spec: spec2 }, { version: image('v2'), env: secretEnv });
     expect(s2.hosts.map((h) => `${h.host}:${h.status}`)).toEqual(['local:succeeded', 'untrusted:failed']);
     assertConsistent('v2');
-  });
+  }, 300_000);
 });
