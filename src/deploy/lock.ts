@@ -58,8 +58,8 @@ export async function releaseHostLock(run: HostRun): Promise<void> {
 }
 
 /**
- * Keeps the host lock while a deploy runs: refreshes its expiry every third of the TTL (it was just
- * taken with a full TTL), in the second session shell, beside whatever step runs.
+ * Keeps the host lock while a deploy runs: refreshes its expiry at once and then every third of the
+ * TTL, in the second session shell, beside whatever step runs (never queued behind it).
  * After `stop` nothing is reported; a refresh still in flight finds the lock released and does nothing.
  */
 export function keepHostLock(run: HostRun): { stop(): void } {
@@ -77,7 +77,9 @@ export function keepHostLock(run: HostRun): { stop(): void } {
       if (!stopped) timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
     });
   };
-  timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
+  // The first refresh right away opens the second session shell now, while the lock is fresh (a
+  // ~/.bashrc can take seconds on a busy host), not when the lock is a third of its TTL old.
+  refresh();
   return {
     stop() {
       stopped = true;

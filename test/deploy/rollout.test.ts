@@ -16,8 +16,10 @@ function fakeHost(name: string, opts: { healthStatus?: number; verifyStatus?: nu
     name,
     counts: { exec: 0, http: 0 },
     close: () => undefined,
-    async exec(command) {
+    async exec(command, o) {
       this.counts.exec++;
+      // The lock refresh runs beside the steps (its own session shell): counted, not in the step order.
+      if (o?.beside) return ok(command.includes('echo refreshed') ? 'refreshed\n' : '');
       const kind = command.includes('mkdir "$d"') ? 'lock'
         : command.includes('keelson-prev') ? 'switch'
           : command === 'sh -s' ? 'start'
@@ -49,9 +51,10 @@ describe('rollout', () => {
     const doc = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) } });
     const s = await rollout({ doc, action: 'deploy', hosts, root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log }) });
     expect(s.ok).toBe(true);
-    // One remote command per step (the lock refreshes only after a third of lockTtl, 5 min here).
+    // One remote command per step, plus one lock refresh per host beside them (at once, then every
+    // third of lockTtl: 5 min here).
     expect(log).toEqual(['a', 'b', 'c'].flatMap((h) => [`${h}:lock`, `${h}:start`, `${h}:switch`, `${h}:unlock`]));
-    expect(s.counts).toEqual({ exec: 12, http: 3 });
+    expect(s.counts).toEqual({ exec: 15, http: 3 });
     expect(renderSummary(s)[0]).toBe('deploy of Deployment/web: 3 succeeded, 0 failed, 0 skipped');
   });
 

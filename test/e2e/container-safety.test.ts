@@ -89,19 +89,22 @@ describe.skipIf(!run)('container deploys: kill-safety, locks, host keys, several
   }, 300_000);
 
   it('kill mid-deploy, deploy again: the lock is refused until it expires, then taken over; one live version, nginx consistent', async () => {
+    const t0 = Date.now();
     const base = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
     expect(base.ok, JSON.stringify(base.hosts)).toBe(true);
+    // The TTL must outlast the next deploy's way to its lock on this machine now: derived from a deploy.
+    const lockTtl = Math.max(8000, 2 * (Date.now() - t0));
     // Kill during the drain: nginx already points at v2, both containers run, the lock is held.
-    await killDeployAt(env, doc({ lockTtl: 8000, drain: 20_000 }), image('v2'), 'drain', secretEnv);
+    await killDeployAt(env, doc({ lockTtl, drain: 20_000 + lockTtl }), image('v2'), 'drain', secretEnv);
     expect(runningContainers(APP)).toHaveLength(2);
 
-    const refused = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
+    const refused = await env.deploy(doc({ lockTtl }), { version: image('v1'), env: secretEnv });
     expect(refused.ok).toBe(false);
     const h = refused.hosts[0];
     expect(h?.status === 'failed' && h.error.name).toBe('LockHeldError');
     expect(h?.status === 'failed' && h.error.message).toMatch(/locked by .* pid \d+ run /);
     if (h?.status === 'failed') await waitForLockExpiry(h.error);
-    const again = await env.deploy(doc({ lockTtl: 8000 }), { version: image('v1'), env: secretEnv });
+    const again = await env.deploy(doc({ lockTtl }), { version: image('v1'), env: secretEnv });
     expect(again.ok, JSON.stringify(again.hosts)).toBe(true);
     expect(again.lines.join('\n')).toMatch(/took over a stale lock held by .* \(expired at /);
     expect(again.lines.join('\n')).toMatch(/removing leftover container/);
