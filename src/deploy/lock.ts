@@ -69,7 +69,9 @@ export function keepHostLock(run: HostRun): { stop(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const refresh = (): void => {
-    void run.remote.exec(script, { timeoutMs: Math.max(5000, ttlMs / 3), beside: true }).then((r) => {
+    // The default command timeout: the first refresh also waits for its session shell's start (a
+    // ~/.bashrc), and a shorter timeout would drop that shell and start another, over and over.
+    void run.remote.exec(script, { beside: true }).then((r) => {
       if (!stopped && r.stdout.trim() === 'lost') run.report({ host: run.remote.name, step: 'lock', message: 'the deploy lock was taken over while this deploy ran' });
     }, () => {
       if (!stopped) run.report({ host: run.remote.name, step: 'lock', message: 'could not refresh the deploy lock; retrying' });

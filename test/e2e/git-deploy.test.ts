@@ -74,7 +74,8 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   it('a commit that never gets healthy fails at the health step after several checks, never switches; the live slot keeps serving', async () => {
     await ensure('v1');
     const load = startLoad({ port: env.nginx.port, keepAlive: 2, fresh: 2, maxRequests: 5_000, maxMs: 30_000 + 4 * stepMs, pauseMs: 25 });
-    const s = await env.deploy(doc({ deadline: 1500 }), { version: 'sick' });
+    // Long enough for the sick slot to start and answer (404) on this machine now.
+    const s = await env.deploy(doc({ deadline: Math.max(1500, stepMs) }), { version: 'sick' });
     const stats = await load.stop();
     expect(s.ok).toBe(false);
     expect(s.hosts[0]?.status === 'failed' && s.hosts[0].error.message).toMatch(/host local, step health failed: slot \w+ not healthy after \d+ checks .*answered 404/);
@@ -102,13 +103,15 @@ describe.skipIf(!run)('git-sourced process slots over real SSH and nginx, from a
   }, 300_000);
 
   it('kill mid-deploy, deploy again after the lock expires: one live slot, nginx consistent', async () => {
-    await ensure('v1');
-    // The TTL must outlast the next deploy's way to its lock (connect, shell start) on this machine now.
-    const ttl = Math.max(5000, Math.ceil(2 * stepMs));
-    await killDeployAt(env, doc({ deadline: 30_000 + 2 * stepMs, lockTtl: ttl }), 'sick', 'health');
+    // The TTL must outlast the next deploy's way to its lock (connect, shell start) on this machine
+    // now: twice a deploy measured here.
+    const t0 = performance.now();
+    expect((await env.deploy(doc(), { version: 'v1' })).ok).toBe(true);
+    const ttl = Math.max(5000, Math.ceil(2 * (performance.now() - t0)));
+    await killDeployAt(env, doc({ deadline: 30_000 + ttl, lockTtl: ttl }), 'sick', 'health');
     const refused = await env.deploy(doc({ lockTtl: ttl }), { version: 'v2' });
     const h = refused.hosts[0];
-    expect(h?.status === 'failed' && h.error.name).toBe('LockHeldError');
+    expect(h?.status === 'failed' && h.error.name, JSON.stringify({ hosts: refused.hosts, lines: refused.lines })).toBe('LockHeldError');
     if (h?.status === 'failed') await waitForLockExpiry(h.error);
     const again = await env.deploy(doc({ lockTtl: ttl }), { version: 'v2' });
     expect(again.ok, JSON.stringify(again.hosts)).toBe(true);
