@@ -10,8 +10,8 @@ import {
 } from './container-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { commandFailed, fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
-import { hostViewScript, parseHostView, type HostState, type HostView } from './host-state.ts';
-import { acquireHostLock, releaseHostLock } from './lock.ts';
+import { finishLastDrain, hostViewScript, parseHostView, type HostState, type HostView } from './host-state.ts';
+import { acquireHostLock, keepHostLock, releaseHostLock } from './lock.ts';
 import { switchAndVerify } from './proxy.ts';
 import { exportLines, pickPort, unlockScript } from './remote-scripts.ts';
 import { join } from './shell.ts';
@@ -35,10 +35,12 @@ export async function deployContainerHost(run: HostRun, src: ContainerSource, ta
   const started = run.startedAt ?? run.clock.now();
   // The lock and the host's state in one round trip: the state is read only under the lock.
   const { output } = await acquireHostLock(run, hostViewScript(run, containerInspectScript(src.runtime, run.doc.metadata.name)));
-  const lock = { released: false };
+  const keeper = keepHostLock(run);
+  const lock = { released: false, keeper };
   try {
     return await deployLocked(run, src, target, started, parseHostView(output), lock);
   } finally {
+    keeper.stop();
     if (!lock.released) await releaseHostLock(run);
   }
 }
@@ -46,7 +48,7 @@ export async function deployContainerHost(run: HostRun, src: ContainerSource, ta
 /** A version to deploy, or the host's previous one (rollback). */
 export type VersionWanted = { version: string } | { previous: true };
 
-async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number, view: HostView, lock: { released: boolean }): Promise<HostDeployResult> {
+async function deployLocked(run: HostRun, src: ContainerSource, target: VersionWanted, started: number, view: HostView, lock: { released: boolean; keeper: { stop(): void } }): Promise<HostDeployResult> {
   const app = run.doc.metadata.name;
   const { health, strategy } = run.doc.spec;
   const rt = (view.sections.runtime ?? '') as Runtime;
@@ -59,7 +61,9 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
   const pull = 'version' in target ? src.pull : 'missing';
   const slot = CONTAINER_SLOTS.find((s) => s !== old?.slot) ?? CONTAINER_SLOTS[0];
   const name = containerName(app, slot);
-  for (const leftover of containers.all.filter((n) => n !== old?.container)) {
+  const leftovers = containers.all.filter((n) => n !== old?.container);
+  if (leftovers.length) await finishLastDrain(run, view.state);
+  for (const leftover of leftovers) {
     await step(run, 'cleanup', `removing leftover container ${leftover}`, () => mustExec(run, 'cleanup', stopAndRemoveScript(rt, leftover, 1)));
   }
 
@@ -88,8 +92,10 @@ async function deployLocked(run: HostRun, src: ContainerSource, target: VersionW
     await step(run, 'drain', `letting ${container} finish in-flight requests`, () => run.clock.sleep(strategy.drain));
     const stop = stopAndRemoveScript(rt, container, Math.max(1, Math.ceil(health.timeout / 1000)));
     // Stopping the old container and releasing the lock share a round trip.
+    lock.keeper.stop();
     await step(run, 'cleanup', `stopping ${container}`, () => mustExec(run, 'cleanup', `${stop} && ${unlock}`));
   } else {
+    lock.keeper.stop();
     await step(run, 'unlock', 'releasing the deploy lock', () => mustExec(run, 'unlock', unlock));
   }
   lock.released = true;

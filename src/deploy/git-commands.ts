@@ -69,15 +69,17 @@ function aliveTest(pid: string): string {
   return `ps -o stat= -s ${pid} 2>/dev/null | grep -qv '^Z'`;
 }
 
-/** Stops the slot's supervisor and app (TERM to the group, KILL after 5 s). Safe to repeat. */
+/** Stops the slot's supervisor and app (TERM to the group, KILL after 5-6 s). Safe to repeat. */
 export function stopSlotScript(app: string, slot: string): string {
   const f = slotFiles(app, slot);
   return [
     `pidf="${f.pid}"`,
     'if [ -s "$pidf" ]; then p=$(cat "$pidf")',
-    '  kill -TERM -- "-$p" 2>/dev/null; i=0',
-    `  while ${aliveTest('"$p"')} && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
-    '  kill -KILL -- "-$p" 2>/dev/null; rm -f "$pidf"',
+    // `kill -SIG -PGID`, not `kill -- -PGID`: dash's kill (Debian's /bin/sh) takes no `--`.
+    '  kill -TERM "-$p" 2>/dev/null; end=$(($(date +%s) + 6))',
+    // Bounded by the clock, not a count: on a busy host each `ps` takes a while.
+    `  while ${aliveTest('"$p"')} && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done`,
+    '  kill -KILL "-$p" 2>/dev/null; rm -f "$pidf"',
     'fi; true',
   ].join('\n');
 }

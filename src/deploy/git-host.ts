@@ -10,8 +10,8 @@ import {
 } from './git-commands.ts';
 import { excerpt, httpProbe, waitHealthy } from './health.ts';
 import { commandFailed, fail, mustExec, runExec, step, type HostRun } from './host-run.ts';
-import { hostViewScript, parseHostView, recordState, type HostView } from './host-state.ts';
-import { acquireHostLock, releaseHostLock } from './lock.ts';
+import { finishLastDrain, hostViewScript, parseHostView, recordState, type HostView } from './host-state.ts';
+import { acquireHostLock, keepHostLock, releaseHostLock } from './lock.ts';
 import { switchAndVerify } from './proxy.ts';
 import { exportLines } from './remote-scripts.ts';
 import type { LiveSlot } from './upstream.ts';
@@ -28,9 +28,11 @@ export async function deployGitHost(run: HostRun, src: GitSource, wanted: GitWan
   const started = run.startedAt ?? run.clock.now();
   // The lock and the host's state in one round trip: the state is read only under the lock.
   const { output } = await acquireHostLock(run, hostViewScript(run));
+  const keeper = keepHostLock(run);
   try {
     return await deployLocked(run, src, wanted, started, parseHostView(output));
   } finally {
+    keeper.stop();
     await releaseHostLock(run);
   }
 }
@@ -55,7 +57,9 @@ async function deployLocked(run: HostRun, src: GitSource, wanted: GitWanted, sta
     live = { slot: slot.name, port: slot.port, version: '', ref: wanted.ref, since: '', deployId: run.deployId };
     // The idle slot is about to be replaced: it can no longer be rolled back to.
     if (view.state.previous?.slot === slot.name) await recordState(run, { live: old });
-    // Whatever still runs in the idle slot (the version before last, or a killed run's) stops first.
+    // Whatever still runs in the idle slot (the version before last, or a killed run's) stops first,
+    // once nginx's old workers had the drain period to finish their requests there.
+    if (view.state.previous?.slot === slot.name) await finishLastDrain(run, view.state);
     const co = await step(run, 'checkout', `stopping slot ${slot.name} and checking out ${wanted.ref} there`, () =>
       mustExec(run, 'checkout', `${stopSlotScript(app, slot.name)}\n${checkoutScript(src.root, slot.name, src.repo, wanted.ref)}`));
     live.version = co.stdout.trim().split('\n').pop() ?? '';

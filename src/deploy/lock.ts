@@ -5,7 +5,7 @@
  */
 import { LockHeldError } from '../errors.ts';
 import { mustExec, resourceOf, step, type HostRun } from './host-run.ts';
-import { lockScript, unlockScript } from './remote-scripts.ts';
+import { lockScript, refreshLockScript, unlockScript } from './remote-scripts.ts';
 
 export type LockOutcome =
   | { kind: 'acquired' }
@@ -55,4 +55,37 @@ export async function releaseHostLock(run: HostRun): Promise<void> {
   } catch {
     run.report({ host: run.remote.name, step: 'unlock', message: 'could not release the deploy lock; it expires on its own' });
   }
+}
+
+/**
+ * Keeps the host lock while a deploy runs: refreshes its expiry at once and then every third of the
+ * TTL, in the second session shell, beside whatever step runs (never queued behind it).
+ * After `stop` nothing is reported; a refresh still in flight finds the lock released and does nothing.
+ */
+export function keepHostLock(run: HostRun): { stop(): void } {
+  const ttlMs = run.doc.spec.strategy.lockTtl;
+  const ttl = Math.max(1, Math.ceil(ttlMs / 1000));
+  const script = refreshLockScript(run.doc.metadata.name, run.holder, ttl);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const refresh = (): void => {
+    // The default command timeout: the first refresh also waits for its session shell's start (a
+    // ~/.bashrc), and a shorter timeout would drop that shell and start another, over and over.
+    void run.remote.exec(script, { beside: true }).then((r) => {
+      if (!stopped && r.stdout.trim() === 'lost') run.report({ host: run.remote.name, step: 'lock', message: 'the deploy lock was taken over while this deploy ran' });
+    }, () => {
+      if (!stopped) run.report({ host: run.remote.name, step: 'lock', message: 'could not refresh the deploy lock; retrying' });
+    }).finally(() => {
+      if (!stopped) timer = setTimeout(refresh, Math.max(1000, Math.floor(ttlMs / 3)));
+    });
+  };
+  // The first refresh right away opens the second session shell now, while the lock is fresh (a
+  // ~/.bashrc can take seconds on a busy host), not when the lock is a third of its TTL old.
+  refresh();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }

@@ -6,7 +6,8 @@
 import { fail, mustExec, step, type HostRun } from './host-run.ts';
 import { waitHealthy, httpProbe } from './health.ts';
 import type { HostState } from './host-state.ts';
-import { stateDir, switchScript } from './remote-scripts.ts';
+import { stateDir } from './remote-scripts.ts';
+import { switchScript } from './switch-script.ts';
 import { renderUpstream, type LiveSlot } from './upstream.ts';
 
 /** What the switch script saw before the reload. */
@@ -59,7 +60,7 @@ export async function switchUpstream(run: HostRun, live: LiveSlot, state: HostSt
   const content = renderUpstream(`Deployment/${run.doc.metadata.name}`, nginx.upstreamName, live);
   const record = { path: `${stateDir(run.doc.metadata.name)}/state.json`, content: JSON.stringify(state) };
   return step(run, 'switch', `pointing nginx at ${live.slot} (127.0.0.1:${live.port})`, async () => {
-    const out = await mustExec(run, 'switch', switchScript(nginx.upstreamFile, nginx.command, record), { stdin: content });
+    const out = await mustExec(run, 'switch', switchScript(run.doc.metadata.name, nginx.upstreamFile, nginx.command, record), { stdin: content });
     return parseSwitchOutput(out.stdout);
   });
 }
@@ -76,7 +77,10 @@ export async function verifyServing(run: HostRun, switched: SwitchResult): Promi
       const u = new URL(url);
       const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
       const gate = await waitHealthy(httpProbe(run.remote, port, `${u.pathname}${u.search}`, health.expectStatus, u.hostname), { interval: Math.min(health.interval, 100), timeout: health.timeout, deadline: Math.max(10_000, health.timeout) }, run.clock);
-      if (!gate.ok) throw fail(run, 'verify', `${url}: ${gate.last}`);
+      if (!gate.ok) {
+        // The whole verify time, not the time left for the last check (which can be a few ms).
+        throw fail(run, 'verify', `${url} did not answer ${health.expectStatus} in ${(gate.elapsedMs / 1000).toFixed(1)} s of verifying (${gate.attempts} checks); last: ${gate.last}`);
+      }
     }
   });
 }

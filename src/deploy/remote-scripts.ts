@@ -1,6 +1,6 @@
 /**
  * Host-side scripts shared by container and git deploys: the deploy lock, the state folder, atomic
- * file writes, the nginx switch and nginx's worker list. Pure builders; each returns the exact text
+ * file writes and the host inspection (the nginx switch is in switch-script.ts). Pure builders; each returns the exact text
  * sent over SSH, so tests compare strings.
  */
 import { quote } from './shell.ts';
@@ -37,6 +37,19 @@ export function lockScript(app: string, holder: string, ttlSeconds: number, then
   ].join('\n');
 }
 
+/**
+ * Moves the lock's expiry to now + TTL if this holder still has it; prints `refreshed` or `lost`.
+ * A deploy runs this while it works, so one that takes longer than the TTL is never taken over.
+ */
+export function refreshLockScript(app: string, holder: string, ttlSeconds: number): string {
+  const d = quote(`${stateDir(app)}/lock`);
+  return [
+    `if grep -qxF ${quote(`holder=${holder}`)} ${d}/info 2>/dev/null; then now=$(date +%s)`,
+    `  printf 'holder=%s\\nexpires=%s\\n' ${quote(holder)} "$((now + ${ttlSeconds}))" >${d}/info.tmp && mv -f ${d}/info.tmp ${d}/info && echo refreshed`,
+    'else echo lost; fi',
+  ].join('\n');
+}
+
 /** Removes the lock only if this holder still has it. Safe to repeat. */
 export function unlockScript(app: string, holder: string): string {
   const d = quote(`${stateDir(app)}/lock`);
@@ -47,43 +60,6 @@ export function unlockScript(app: string, holder: string): string {
 export function writeFileScript(path: string): string {
   const tmp = quote(`${path}.keelson-tmp`);
   return `mkdir -p "$(dirname ${quote(path)})" && cat >${tmp} && mv -f ${tmp} ${quote(path)}`;
-}
-
-/**
- * Replaces the upstream file with stdin atomically, tests the configuration (`nginx -T`), and reloads. On a failed test or
- * reload the previous file is put back (exit 3 / 4, nginx's output on stderr), so nginx's config on
- * disk stays one that passed `nginx -t`. Then waits (up to 10 s, on the host, so no round trips) until
- * every worker that accepts connections was started by this reload, and prints `workers-before=` and
- * the final worker list after `@@workers` for `reloadApplied` to confirm. Without a pid file it
- * prints `master=` empty and the caller relies on the verify URL. With `state`, writes the state file
- * atomically right after the reload (exit 5 if that fails), saving a round trip.
- */
-export function switchScript(upstreamFile: string, nginx: string, state?: { path: string; content: string }): string {
-  const f = quote(upstreamFile);
-  // The state file is written only once nginx took the new upstream (no secrets in it: slots, ports, versions).
-  const record = state ? [`printf '%s\\n' ${quote(state.content)} >${quote(`${state.path}.keelson-tmp`)} && mv -f ${quote(`${state.path}.keelson-tmp`)} ${quote(state.path)} || exit 5`] : [];
-  const restore = `if [ -e ${f}.keelson-prev ]; then mv -f ${f}.keelson-prev ${f}; else rm -f ${f}; fi`;
-  return [
-    `if [ -e ${f} ]; then cp -p ${f} ${f}.keelson-prev; else rm -f ${f}.keelson-prev; fi`,
-    `cat >${f}.keelson-tmp && mv -f ${f}.keelson-tmp ${f} || exit 2`,
-    // `-T` tests the configuration like `-t` and also prints it, so one parse yields the pid file too.
-    `if ! conf=$(${nginx} -T 2>${f}.keelson-err); then ${restore}; cat ${f}.keelson-err >&2; rm -f ${f}.keelson-err; exit 3; fi; rm -f ${f}.keelson-err`,
-    `pidf=$(printf '%s\\n' "$conf" | sed -n 's/^[[:space:]]*pid[[:space:]]\\{1,\\}\\([^;]*\\);.*/\\1/p' | head -n 1)`,
-    `master=$(cat "$pidf" 2>/dev/null); echo "master=$master"`,
-    `before=''; [ -z "$master" ] || before=$(ps -o pid= --ppid "$master" | tr -s ' \\n' '  '); echo "workers-before=$before"`,
-    `if ! out=$(${nginx} -s reload 2>&1); then ${restore}; printf '%s\\n' "$out" >&2; exit 4; fi`,
-    ...record,
-    '[ -n "$master" ] || exit 0',
-    'i=0; while [ $i -lt 200 ]; do',
-    '  w=$(ps -o pid=,args= --ppid "$master"); stale=0; fresh=0',
-    `  for p in $(printf '%s\\n' "$w" | grep 'worker process$' | awk '{print $1}'); do`,
-    '    case " $before " in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
-    '  done',
-    '  [ $stale = 0 ] && [ $fresh = 1 ] && break',
-    '  sleep 0.05; i=$((i+1))',
-    'done',
-    `echo @@workers; printf '%s\\n' "$w"`,
-  ].join('\n');
 }
 
 /** Reads the host's state file, the upstream file and the listening TCP ports in one round trip. */

@@ -10,6 +10,7 @@ import { ConfigError, HostKeyError, SystemFailure, systemReason } from '../error
 import type { SshSettings } from '../model/types.ts';
 import { assertMayContact } from '../providers/contact-guard.ts';
 import { readSecretEnv, registerSecret } from '../secrets.ts';
+import { shellRunner } from './remote-shell.ts';
 import { findKnownKeys, fingerprint, keyTypeOf, readKnownHosts } from './known-hosts.ts';
 import type { ExecOptions, ExecResult, HttpAnswer, Remote } from './types.ts';
 
@@ -107,37 +108,14 @@ export async function fetchHostKey(address: string, port: number, timeoutMs: num
 
 function sshRemote(name: string, client: Client, defaultTimeout: number): Remote {
   const counts = { exec: 0, http: 0 };
+  const shells = shellRunner(client);
   return {
     name,
     counts,
     close: () => client.end(),
     exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
       counts.exec++;
-      const timeoutMs = opts.timeoutMs ?? defaultTimeout;
-      return new Promise((done, reject) => {
-        client.exec(command, (err, stream) => {
-          if (err) return reject(err);
-          const out: Buffer[] = [];
-          const errOut: Buffer[] = [];
-          let timedOut = false;
-          const timer = setTimeout(() => {
-            timedOut = true;
-            stream.close();
-          }, timeoutMs);
-          stream.on('data', (d: Buffer) => out.push(d));
-          stream.stderr.on('data', (d: Buffer) => errOut.push(d));
-          stream.on('close', (code: number | null, signal?: string) => {
-            clearTimeout(timer);
-            if (timedOut) return reject(new Error(`timed out after ${timeoutMs} ms`));
-            done({
-              code: code ?? (signal ? 128 : 255),
-              stdout: Buffer.concat(out).toString('utf8'),
-              stderr: Buffer.concat(errOut).toString('utf8'),
-            });
-          });
-          stream.end(opts.stdin ?? '');
-        });
-      });
+      return shells.exec(command, { ...opts, timeoutMs: opts.timeoutMs ?? defaultTimeout });
     },
     httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<HttpAnswer> {
       counts.http++;
@@ -155,6 +133,9 @@ function sshRemote(name: string, client: Client, defaultTimeout: number): Remote
             if (size < 16384) chunks.push(d);
             size += d.length;
           });
+          // The server answers and closes its side; the channel is closed only then. Ending it once the
+          // request is sent is a half-close, which nginx takes for a client that left (499, no answer).
+          channel.on('end', () => channel.close());
           channel.on('close', () => {
             clearTimeout(timer);
             const text = Buffer.concat(chunks).toString('utf8');
@@ -164,8 +145,8 @@ function sshRemote(name: string, client: Client, defaultTimeout: number): Remote
             done({ status: Number(m[1]), body: sep >= 0 ? text.slice(sep + 4) : '' });
           });
           channel.on('error', () => undefined);
-          // HTTP/1.0 with Connection: close: the answer ends when the channel closes.
-          channel.end(`GET ${path} HTTP/1.0\r\nHost: ${host}:${port}\r\nUser-Agent: keelson\r\nConnection: close\r\n\r\n`);
+          // HTTP/1.0 with Connection: close: the answer ends when nginx closes the connection.
+          channel.write(`GET ${path} HTTP/1.0\r\nHost: ${host}:${port}\r\nUser-Agent: keelson\r\nConnection: close\r\n\r\n`);
         });
       });
     },

@@ -14,6 +14,8 @@ export interface ExecOptions {
   /** Written to the command's stdin, then closed. Secrets travel this way, never in the command line. */
   stdin?: string;
   timeoutMs?: number;
+  /** Runs beside the current step (the lock refresh): in a second session shell, never queued behind a step. */
+  beside?: boolean;
 }
 
 /** An HTTP answer seen from the host itself (127.0.0.1:PORT on the host). */

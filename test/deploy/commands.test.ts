@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   containerInspectScript, containerName, parseContainers, pullScript, runArgs, runScript, stopAndRemoveScript,
 } from '../../src/deploy/container-commands.ts';
-import { checkoutScript, startSlotScript, stopSlotScript } from '../../src/deploy/git-commands.ts';
+import { checkoutScript, slotStatusScript, startSlotScript, stopSlotScript } from '../../src/deploy/git-commands.ts';
 import { exportLines, usedPorts, parseSections, pickPort, unlockScript, writeFileScript } from '../../src/deploy/remote-scripts.ts';
 import { join, quote } from '../../src/deploy/shell.ts';
 
@@ -101,6 +105,22 @@ describe('git slot commands', () => {
     const s = startSlotScript('export K=v\n', 'api', '/srv/app', 'red', 3002, 'node server.js');
     expect(s.startsWith("export K=v\nexport PORT=3002 KEELSON_START='node server.js'\n")).toBe(true);
     expect(s).toContain(`setsid sh -c 'echo $$ >"$0"; while :; do sh -c "$KEELSON_START"; echo "keelson: app exited with $?, restarting in 1 s" >&2; sleep 1; done' "$pidf" </dev/null >>"$log" 2>&1 &`);
-    expect(stopSlotScript('api', 'red')).toContain('kill -TERM -- "-$p"');
+    expect(stopSlotScript('api', 'red')).toContain('kill -TERM "-$p"');
+  });
+
+  it('stops a started slot under /bin/sh (dash on Debian), the shell keelson runs commands in', () => {
+    const home = mkdtempSync(joinPath(tmpdir(), 'keelson-slot-'));
+    try {
+      mkdirSync(joinPath(home, 'app', 'red'), { recursive: true });
+      const sh = (script: string): string => spawnSync('/bin/sh', ['-s'], { input: script, env: { ...process.env, HOME: home }, encoding: 'utf8' }).stdout;
+      sh(startSlotScript('', 'api', joinPath(home, 'app'), 'red', 3002, 'exec sleep 300'));
+      const pid = readFileSync(joinPath(home, '.keelson/deploy/api/red.pid'), 'utf8').trim();
+      expect(sh(slotStatusScript('api', 'red')).trim()).toBe('running');
+      sh(stopSlotScript('api', 'red'));
+      expect(sh(`ps -o stat= -s ${pid} | grep -v '^Z' | wc -l`).trim()).toBe('0');
+      expect(sh(slotStatusScript('api', 'red')).trim()).toBe('stopped');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

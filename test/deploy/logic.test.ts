@@ -4,6 +4,7 @@ import { reconcileState, parseHostView } from '../../src/deploy/host-state.ts';
 import { findKnownKeys, fingerprint, hostPattern, knownHostsLine } from '../../src/deploy/known-hosts.ts';
 import { parseLockOutput } from '../../src/deploy/lock.ts';
 import { parseSwitchOutput, reloadApplied } from '../../src/deploy/proxy.ts';
+import { loadedUpstream } from '../../src/deploy/switch-script.ts';
 import { parseUpstreamMarker, renderUpstream, upstreamPort, type LiveSlot } from '../../src/deploy/upstream.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../src/deploy/types.ts';
@@ -75,6 +76,31 @@ describe('host state recovery', () => {
     expect(v.state).toEqual({ live, previous: blue });
     expect([...v.used]).toEqual([20000]);
     expect(v.sections.runtime).toBe('podman');
+  });
+  // Boot at 1000 s real time: clock line `now uptime1 uptime2 ticks`; worker start times in ticks since boot.
+  const nginxSection = (mtime: number, workerStartS: number[]): string =>
+    [`clock 1500.000 500.00 500.00 100`, `mtime ${mtime.toFixed(3)}`, ...workerStartS.map((t, i) => `worker ${100 + i} ${Math.round(t * 100)}`)].join('\n');
+  it('judges the upstream file live when nginx workers started after it was written', () => {
+    expect(loadedUpstream(nginxSection(1400, [400.05, 400.05]))).toBe('file');
+    // A later start (a restart) read the file too.
+    expect(loadedUpstream(nginxSection(1400, [450]))).toBe('file');
+  });
+  it('judges the previous file live when every worker is older than the file (the reload never happened)', () => {
+    expect(loadedUpstream(nginxSection(1400, [390]))).toBe('previous');
+    expect(loadedUpstream(nginxSection(1400, [390, 450]))).toBe('previous');
+    expect(loadedUpstream('')).toBe('unknown');
+    expect(loadedUpstream(nginxSection(1400, []))).toBe('unknown');
+  });
+  it('takes the previous file\'s slot as live when its reload never happened, never the renamed one', () => {
+    const blueFile = renderUpstream('Deployment/web', 'web', blue);
+    const greenFile = renderUpstream('Deployment/web', 'web', live);
+    const out = `@@state\n${JSON.stringify({ live: blue })}\n@@upstream\n${greenFile}\n@@ports\n@@nginx\n${nginxSection(1400, [390])}\n@@previous\n${blueFile}\n`;
+    const v = parseHostView(out);
+    expect(v.loaded).toBe('previous');
+    expect(v.state.live?.slot).toBe('blue');
+    const applied = parseHostView(out.replace('worker 100 39000', 'worker 100 40010'));
+    expect(applied.loaded).toBe('file');
+    expect(applied.state.live?.slot).toBe('green');
   });
 });
 

@@ -10,17 +10,20 @@ let t = 0;
 const clock: Clock = { now: () => t, sleep: async (ms) => void (t += ms) };
 
 /** A host that answers keelson's scripts as an empty, healthy host would, recording every command. */
-function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }): Remote {
+function fakeHost(name: string, opts: { healthStatus?: number; verifyStatus?: number; log: string[] }): Remote {
   const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
   return {
     name,
     counts: { exec: 0, http: 0 },
     close: () => undefined,
-    async exec(command) {
+    async exec(command, o) {
       this.counts.exec++;
+      // The lock refresh runs beside the steps (its own session shell): counted, not in the step order.
+      if (o?.beside) return ok(command.includes('echo refreshed') ? 'refreshed\n' : '');
       const kind = command.includes('mkdir "$d"') ? 'lock'
         : command.includes('keelson-prev') ? 'switch'
           : command === 'sh -s' ? 'start'
+            : command.includes('echo refreshed') ? 'refresh'
             : command.includes('state.json') ? 'record'
               : command.includes('grep -qxF') ? 'unlock'
                 : command.includes(' stop ') ? 'stop' : command;
@@ -29,8 +32,12 @@ function fakeHost(name: string, opts: { healthStatus?: number; log: string[] }):
       if (kind === 'switch') return ok('master=\nworkers-before=\n');
       return ok();
     },
-    async httpGet() {
+    async httpGet(_host, port) {
       this.counts.http++;
+      if (port === 8080 && opts.verifyStatus) {
+        t += 30;
+        return { status: opts.verifyStatus, body: 'bad gateway' };
+      }
       return { status: opts.healthStatus ?? 200, body: opts.healthStatus ? 'starting' : 'ok' };
     },
   };
@@ -44,8 +51,10 @@ describe('rollout', () => {
     const doc = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) } });
     const s = await rollout({ doc, action: 'deploy', hosts, root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log }) });
     expect(s.ok).toBe(true);
+    // One remote command per step, plus one lock refresh per host beside them (at once, then every
+    // third of lockTtl: 5 min here).
     expect(log).toEqual(['a', 'b', 'c'].flatMap((h) => [`${h}:lock`, `${h}:start`, `${h}:switch`, `${h}:unlock`]));
-    expect(s.counts).toEqual({ exec: 12, http: 3 });
+    expect(s.counts).toEqual({ exec: 15, http: 3 });
     expect(renderSummary(s)[0]).toBe('deploy of Deployment/web: 3 succeeded, 0 failed, 0 skipped');
   });
 
@@ -59,6 +68,17 @@ describe('rollout', () => {
     // The new container on b is removed, nginx is never touched, the lock is released.
     expect(log.filter((l) => l.startsWith('b:'))).toEqual(['b:lock', 'b:start', 'b:podman logs --tail 10 web-blue 2>&1', 'b:stop', 'b:unlock']);
     expect(log.some((l) => l.startsWith('c:'))).toBe(false);
+  });
+
+  it('a failed verify names the whole verify time and the number of checks, then switches back', async () => {
+    const log: string[] = [];
+    const base = deploymentDoc('web', { source: { container: containerSource({ pull: 'never' }) } });
+    const doc = { ...base, spec: { ...base.spec, proxy: { nginx: { ...base.spec.proxy.nginx, verifyUrl: 'http://127.0.0.1:8080/' } } } };
+    const s = await rollout({ doc, action: 'deploy', hosts: hosts.slice(0, 1), root: '/tmp', clock, connect: async (h) => fakeHost(h.name, { log, verifyStatus: 502 }) });
+    const h = s.hosts[0];
+    expect(h?.status === 'failed' && h.error.message).toMatch(/^\[Deployment\/web\] host a, step verify failed: http:\/\/127\.0\.0\.1:8080\/ did not answer 200 in (9|10)\.\d s of verifying \(\d+ checks\); last: GET \/ answered 502 "bad gateway"$/);
+    // The first switch, then the one back (there was no old slot here, so only the lock's state is kept).
+    expect(log.filter((l) => l === 'a:switch')).toHaveLength(1);
   });
 
   it('names the host and the connect step when a connection fails', async () => {

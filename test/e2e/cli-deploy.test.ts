@@ -52,7 +52,7 @@ spec:
       verifyUrl: http://127.0.0.1:${nginx.port}/
   strategy: { drain: 200ms, lockTtl: 1m }
 `);
-  });
+  }, 300_000);
   afterAll(() => {
     cleanupApp(APP);
     images?.remove();
@@ -90,5 +90,5 @@ spec:
     expect(usage.err).toContain('use --image, not --ref');
 
     for (const r of [refused, trust, v1, v2, status, back, usage]) expect(r.out + r.err).not.toContain(CANARY);
-  }, 90_000);
+  }, 600_000);
 });

@@ -4,7 +4,7 @@
  * by PID (or `podman rm -f` / `rmi`) in the returned `stop` functions.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -136,8 +136,11 @@ export async function startNginx(dir: string, name: string): Promise<Nginx> {
   return { port, command, upstreamFile, stop: () => killPidFile(join(prefix, 'nginx.pid')) };
 }
 
-/** A busybox rootfs serving /www on port 80: `/` answers `body`; /health exists only when healthy. */
-function rootfs(dir: string, body: string, healthy: boolean): string {
+/**
+ * A busybox rootfs serving /www on port 80: `/` answers `body`; /health exists only when healthy;
+ * `slowMs` adds /cgi-bin/health, which answers 200 after that long (a CGI script that sleeps).
+ */
+function rootfs(dir: string, body: string, healthy: boolean, slowMs?: number): string {
   const root = join(dir, `rootfs-${body}`);
   for (const d of ['bin', 'www', 'etc']) mkdirSync(join(root, d), { recursive: true });
   const busybox = existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox';
@@ -146,15 +149,21 @@ function rootfs(dir: string, body: string, healthy: boolean): string {
   writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/:/bin/sh\n');
   writeFileSync(join(root, 'www', 'index.html'), body);
   if (healthy) writeFileSync(join(root, 'www', 'health'), 'ok\n');
+  if (slowMs !== undefined) {
+    mkdirSync(join(root, 'www', 'cgi-bin'));
+    for (const tool of ['sh', 'sleep']) symlinkSync('busybox', join(root, 'bin', tool));
+    writeFileSync(join(root, 'www', 'cgi-bin', 'health'), `#!/bin/sh\nsleep ${(slowMs / 1000).toFixed(3)}\nprintf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n`);
+    chmodSync(join(root, 'www', 'cgi-bin', 'health'), 0o755);
+  }
   return root;
 }
 
 /** Imports images `localhost/REPO:TAG`; `healthy: false` makes one whose health check never passes. */
-export function importImages(dir: string, repo: string, tags: { tag: string; body: string; healthy: boolean }[]): { images: string[]; remove(): void } {
+export function importImages(dir: string, repo: string, tags: { tag: string; body: string; healthy: boolean; slowMs?: number }[]): { images: string[]; remove(): void } {
   const images: string[] = [];
   for (const t of tags) {
     const image = `localhost/${repo}:${t.tag}`;
-    const root = rootfs(dir, t.body, t.healthy);
+    const root = rootfs(dir, t.body, t.healthy, t.slowMs);
     const r = spawnSync('sh', ['-c', `tar -C ${root} -cf - . | podman import --quiet --change 'CMD ["/bin/busybox","httpd","-f","-p","80","-h","/www"]' - ${image}`]);
     if (r.status !== 0) throw new Error(`podman import failed: ${r.stderr.toString()}`);
     rmSync(root, { recursive: true, force: true });
@@ -163,12 +172,16 @@ export function importImages(dir: string, repo: string, tags: { tag: string; bod
   return { images, remove: () => void spawnSync('podman', ['rmi', '--force', ...images]) };
 }
 
-/** The images most suites use: v1 and v2 (`/` answers the tag) and sick (no /health, never healthy). */
+/**
+ * The images most suites use: v1 and v2 (`/` answers the tag), sick (no /health, never healthy) and
+ * slow (/cgi-bin/health answers after 0.2 s).
+ */
 export function importVersions(dir: string, repo: string): { images: string[]; remove(): void } {
   return importImages(dir, repo, [
     { tag: 'v1', body: 'v1', healthy: true },
     { tag: 'v2', body: 'v2', healthy: true },
     { tag: 'sick', body: 'sick', healthy: false },
+    { tag: 'slow', body: 'slow', healthy: true, slowMs: 200 },
   ]);
 }
 

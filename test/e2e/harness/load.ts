@@ -6,6 +6,10 @@
  * Like browsers and Cloudflare's edge (RFC 9112 §9.3.1), a keep-alive client retries an idempotent
  * request once when the server closed the reused idle connection before answering; such retries are
  * counted separately. Anything else — an error, a timeout, a non-200 — is a failed request.
+ *
+ * `strict` clients are keep-alive clients that never retry (an API client without retries): every
+ * error they see is counted in `strictErrors` (a reset at an nginx reload is one), not in `failed`,
+ * so a test can report how many such a client sees per deploy.
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +24,10 @@ export interface LoadStats {
   failed: number;
   failures: string[];
   retriedOnReusedConnection: number;
+  /** Requests of the never-retrying keep-alive clients, and the errors they saw. */
+  strictTotal: number;
+  strictErrors: number;
+  strictFailures: string[];
   byVersion: Record<string, number>;
   samples: Sample[];
 }
@@ -40,8 +48,8 @@ function get(port: number, agent: Agent | false): Promise<{ status: number; body
 }
 
 /** Starts the clients; each pauses `pauseMs` between requests so the load leaves CPU for the deploy. */
-export function startLoad(opts: { port: number; keepAlive: number; fresh: number; maxRequests: number; maxMs: number; pauseMs?: number }): { stop(): Promise<LoadStats> } {
-  const stats: LoadStats = { total: 0, failed: 0, failures: [], retriedOnReusedConnection: 0, byVersion: {}, samples: [] };
+export function startLoad(opts: { port: number; keepAlive: number; fresh: number; strict?: number; maxRequests: number; maxMs: number; pauseMs?: number }): { stop(): Promise<LoadStats> } {
+  const stats: LoadStats = { total: 0, failed: 0, failures: [], retriedOnReusedConnection: 0, strictTotal: 0, strictErrors: 0, strictFailures: [], byVersion: {}, samples: [] };
   const deadline = performance.now() + opts.maxMs;
   let stopping = false;
   const client = async (keepAlive: boolean): Promise<void> => {
@@ -70,7 +78,24 @@ export function startLoad(opts: { port: number; keepAlive: number; fresh: number
     }
     if (agent) agent.destroy();
   };
+  const strictClient = async (): Promise<void> => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    while (!stopping && stats.total < opts.maxRequests && performance.now() < deadline) {
+      stats.strictTotal++;
+      try {
+        const res = await get(opts.port, agent);
+        if (res.status !== 200) throw new Error(`status ${res.status}`);
+      } catch (err) {
+        stats.strictErrors++;
+        const e = err as NodeJS.ErrnoException & { reused?: boolean };
+        if (stats.strictFailures.length < 20) stats.strictFailures.push(`${e.code ?? ''} ${e.message}${e.reused ? ' (reused connection)' : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
+    }
+    agent.destroy();
+  };
   const running = Promise.all([
+    ...Array.from({ length: opts.strict ?? 0 }, () => strictClient()),
     ...Array.from({ length: opts.keepAlive }, () => client(true)),
     ...Array.from({ length: opts.fresh }, () => client(false)),
   ]);
@@ -90,14 +115,18 @@ export function wrongVersions(samples: Sample[], from: number, to: number, versi
 
 /**
  * Runs `count` deploys alternating between two versions under load (keep-alive and new-connection
- * clients) and returns the load's figures plus, for each deploy, the responses that started in the
+ * clients, and a keep-alive client that never retries) within `budgetMs` (derived by the caller from
+ * a measured deploy), and returns the load's figures plus, for each deploy, the responses that started in the
  * 100 ms after it returned and did not come from its version, and how many responses were checked.
  */
-export async function deploysUnderLoad(port: number, versions: [string, string], count: number, deploy: (version: string) => Promise<void>): Promise<{ stats: LoadStats; wrong: Sample[]; checked: number }> {
-  const load = startLoad({ port, keepAlive: 2, fresh: 2, maxRequests: 20_000, maxMs: 120_000, pauseMs: 25 });
+export async function deploysUnderLoad(port: number, versions: [string, string], count: number, deploy: (version: string) => Promise<void>, budgetMs: number): Promise<{ stats: LoadStats; wrong: Sample[]; checked: number }> {
+  const load = startLoad({ port, keepAlive: 2, fresh: 2, strict: 1, maxRequests: 100_000, maxMs: budgetMs + 60_000, pauseMs: 25 });
   const windows: { from: number; to: number; body: string }[] = [];
+  const end = performance.now() + budgetMs;
   try {
     for (let i = 0; i < count; i++) {
+      // Checked between deploys, so running out of time never leaves a deploy (and its lock) behind.
+      if (performance.now() > end) throw new Error(`${i} of ${count} deploys done within the budget of ${Math.round(budgetMs / 1000)} s`);
       const version = versions[i % 2] as string;
       await deploy(version);
       const from = performance.now();
