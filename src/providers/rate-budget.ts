@@ -63,11 +63,12 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
       holdUntil = until;
       queue.pause();
       if (timer) clearTimeout(timer);
+      // Not unref'd: while the queue is paused this timer may be the only thing left for the event
+      // loop, and an unref'd one let Node run out of work and quit mid-command (exit 13, no output).
       timer = setTimeout(() => {
         timer = undefined;
         queue.start();
       }, ms);
-      timer.unref();
     },
   };
 }
