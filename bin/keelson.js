@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const { exitWhenFlushed } = await import('../src/cli/finish.ts');
+// Exits when the verb is done, even if a socket or timer of an abandoned call remains (src/cli/finish.ts).
+await exitWhenFlushed(await main(process.argv));

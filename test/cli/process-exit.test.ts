@@ -57,3 +57,20 @@ describe('a rate limit is waited out by the process', () => {
     expect(sim.admin.dump().vultr.instances.filter((i) => i.label === 'web')).toHaveLength(1);
   }, 150_000);
 });
+
+describe('an unanswered call', () => {
+  it('fails at its deadline, is retried, and the process exits although the socket stays open', async () => {
+    const { run, fired } = await planWith({ endpoint: 'GET /v2/ssh-keys', effect: 'timeout', nth: 1 }, { KEELSON_CALL_TIMEOUT_MS: '300' });
+    expect(fired).toBe(1);
+    expect(run.stdout).toContain('Plan: 2 to create, 0 to update, 0 to replace, 0 to destroy.');
+    // null would mean the guard had to kill it: the process never exited on its own.
+    expect(run.code).toBe(2);
+    expect(sim.admin.count('GET /v2/ssh-keys')).toBe(2);
+  }, 150_000);
+
+  it('a malformed KEELSON_CALL_TIMEOUT_MS is a usage error naming the variable', async () => {
+    const run = await runKeelson(['plan', '--dir', dir], childSimEnv(sim, { KEELSON_CALL_TIMEOUT_MS: 'soon' }));
+    expect(run.stderr).toContain('KEELSON_CALL_TIMEOUT_MS must be a positive whole number');
+    expect(run.code).toBe(64);
+  }, 150_000);
+});
