@@ -14,11 +14,19 @@ import type { Change, Plan } from '../plan/types.ts';
 import type { RecordChangeSet } from '../providers/types.ts';
 import { runResourceChange, toRecordInput, type RunState, type StepContext } from './steps.ts';
 import { realClock, type ApplyOptions, type ApplyResult, type ChangeResult } from './types.ts';
+import { isInstalled, waitForInstall } from './wait.ts';
 
 const DEFAULTS = { parallelism: 4, installTimeoutMs: 40 * 60_000, pollIntervalMs: 5000 };
 
 function isRecord(c: Change): boolean {
   return c.kind === 'DNSRecord';
+}
+
+/** The server a record change's content refers to (resolved at apply time), if any. */
+function referencedServer(c: Change): string | undefined {
+  const p = c.payload;
+  if (p.op !== 'record.create' && p.op !== 'record.update') return undefined;
+  return typeof p.record.content === 'string' ? undefined : p.record.content.server;
 }
 
 function zoneOf(c: Change): string {
@@ -76,8 +84,34 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     });
   };
 
+  // A server this run did not create but found still installing (a killed run created it): its
+  // records wait for the install, as they would behind the create. One wait per server, shared.
+  const installs = new Map<string, Promise<void>>();
+  const awaitLiveInstall = (name: string, c: Change): Promise<void> => {
+    const live = liveByName.get(name);
+    if (run.servers.has(name) || !live || isInstalled(live)) return Promise.resolve();
+    let wait = installs.get(name);
+    if (!wait) {
+      const ctx = ctxFor(c);
+      wait = waitForInstall(opts.providers.compute, live.id, name, {
+        clock, timeoutMs: ctx.installTimeoutMs, intervalMs: ctx.pollIntervalMs, onPoll: (elapsed) => ctx.onInstalling(live.id, elapsed),
+      }).then((installed) => void run.servers.set(name, installed));
+      installs.set(name, wait);
+    }
+    return wait;
+  };
+
   const runZoneBatch = (zoneId: string, changes: Change[]) =>
     launch(changes, async () => {
+      const waits = await Promise.allSettled(changes.map((c) => {
+        const server = referencedServer(c);
+        return server ? awaitLiveInstall(server, c) : Promise.resolve();
+      }));
+      changes = changes.filter((c, i) => {
+        const w = waits[i]!;
+        if (w.status === 'rejected') finish(c, w.reason);
+        return w.status === 'fulfilled';
+      });
       const zone = opts.zones.find((z) => z.id === zoneId) ?? { provider: 'cloudflare' as const, id: zoneId, name: zoneId, plan: 'free' as const };
       const set: RecordChangeSet = { deletes: [], updates: [], creates: [] };
       const included: Change[] = [];
