@@ -5,10 +5,10 @@
  */
 import type { LiveServer, LiveSnapshot } from '../model/live.ts';
 import { parseSnapshotDescription } from '../model/ownership.ts';
-import { KeelsonError } from '../errors.ts';
 import type { Change, DesiredRecord, ServerCreateRequest, SnapshotCreateRequest } from '../plan/types.ts';
 import { writeOnce } from '../providers/retry.ts';
 import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
+import { createInputOf, ResolveError } from './create-input.ts';
 import type { ApplyClock, ApplyOptions } from './types.ts';
 import { waitForInstall, waitForSnapshot } from './wait.ts';
 
@@ -16,10 +16,6 @@ import { waitForInstall, waitForSnapshot } from './wait.ts';
 export interface RunState {
   servers: Map<string, LiveServer>;
   snapshots: Map<string, LiveSnapshot>;
-}
-
-export class ResolveError extends KeelsonError {
-  override name = 'ResolveError';
 }
 
 export interface StepContext {
@@ -73,43 +69,10 @@ async function createAndInstall(req: ServerCreateRequest, ctx: StepContext): Pro
 }
 
 async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promise<ServerCreateInput> {
-  const catalog = ctx.opts.catalog;
-  const opTag = req.tags.find((t) => t === `keelson:op=${req.op}`);
-  if (!opTag) throw new ResolveError(`[Server/${req.name}] the create carries no operation marker tag`);
-  let image: ServerCreateInput['image'];
-  if ('os' in req.image) {
-    const name = req.image.os;
-    const osId = req.image.osId ?? catalog?.os.find((o) => o.name.toLowerCase() === name.toLowerCase())?.id;
-    if (osId === undefined) throw new ResolveError(`[Server/${req.name}] unknown OS "${name}"`);
-    image = { osId };
-  } else {
-    const snap = await resolveSnapshot(req.name, req.image.snapshot, req.image.snapshotId, req.image.waitForComplete, ctx);
-    image = { snapshotId: snap };
-  }
-  const sshKeyIds = req.sshKeys.map((k) => {
-    const id = k.id ?? catalog?.sshKeys.find((c) => c.name === k.name)?.id;
-    if (!id) throw new ResolveError(`[Server/${req.name}] unknown ssh key "${k.name}"`);
-    return id;
-  });
-  const input: ServerCreateInput = {
-    region: req.region,
-    plan: req.plan,
-    image,
-    label: req.label,
-    hostname: req.hostname,
-    tags: req.tags,
-    opTag,
-    sshKeyIds,
-    enableIpv6: req.enableIpv6,
-  };
-  if (req.startupScript) {
-    const script = req.startupScript;
-    const id = script.id ?? catalog?.startupScripts.find((c) => c.name === script.name)?.id;
-    if (!id) throw new ResolveError(`[Server/${req.name}] unknown startup script "${script.name}"`);
-    input.scriptId = id;
-  }
-  if (req.userData) input.userData = req.userData;
-  return input;
+  const snapshotId = 'snapshot' in req.image
+    ? await resolveSnapshot(req.name, req.image.snapshot, req.image.snapshotId, req.image.waitForComplete, ctx)
+    : undefined;
+  return createInputOf(req, ctx.opts.catalog, snapshotId);
 }
 
 /** A snapshot id for a create: known at plan time, made earlier in this run, or found by its marker. */

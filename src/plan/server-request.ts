@@ -3,7 +3,7 @@
  * catalog, and the create hash that stands in for the inputs the provider cannot report back.
  */
 import { formatServerTags } from '../model/ownership.ts';
-import type { LiveSnapshot } from '../model/live.ts';
+import type { LiveCatalog, LiveSnapshot } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
 import { snapshotOwnership, type PlanContext } from './context.ts';
 import { shortHash } from './hash.ts';
@@ -55,31 +55,57 @@ function resolveImage(ctx: PlanContext, doc: ServerDoc): { image: ImageRequest; 
   return { image: { snapshot: img.snapshot, waitForComplete: true }, dependsOn: [`Snapshot/${img.snapshot}#create`] };
 }
 
-/** The create request for `doc`; `successorOf` marks a replacement's new server. */
-export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf?: string): { request: ServerCreateRequest; dependsOn: string[] } {
+/** The catalog names a create request resolves to ids. */
+export type CreateCatalog = Pick<LiveCatalog, 'sshKeys' | 'startupScripts'>;
+
+/** What besides the manifest decides a create request. */
+export interface CreateRequestOptions {
+  owner: string;
+  catalog: CreateCatalog;
+  image: ImageRequest;
+  /** The live server the new one replaces (a replace, a rebuild): marked in the ownership tag. */
+  successorOf?: string;
+  /** Where to build when not the manifest's region (a rotating rebuild). */
+  region?: string;
+  /** The operation id; default derived from the inputs, so a retried create finds what it made. */
+  op?: string;
+}
+
+/**
+ * The one builder of a server create request, used by the planner (creates and replaces) and by the
+ * rebuild workflow, so that every new server gets the same keys, script, user data, tags and
+ * `keelson:spec` hash for the same manifest. Pure.
+ */
+export function serverCreateRequest(doc: ServerDoc, o: CreateRequestOptions): ServerCreateRequest {
   const s = doc.spec;
   const name = doc.metadata.name;
+  const region = o.region ?? s.region;
   const createHash = serverCreateHash(doc);
+  const { successorOf } = o;
   // Deterministic, so a plan is a pure function and a retried create can find what it made.
-  const op = shortHash({ owner: ctx.owner, name, createHash, region: s.region, plan: s.plan, successorOf }, 12);
-  const ownership = { owner: ctx.owner, name, op, ...(successorOf ? { successorOf } : {}) };
-  const { image, dependsOn } = resolveImage(ctx, doc);
-  const cat = ctx.live.catalog;
+  const op = o.op ?? shortHash({ owner: o.owner, name, createHash, region, plan: s.plan, successorOf }, 12);
+  const ownership = { owner: o.owner, name, op, ...(successorOf ? { successorOf } : {}) };
   const request: ServerCreateRequest = {
     name,
-    region: s.region,
+    region,
     plan: s.plan,
-    image,
+    image: o.image,
     hostname: desiredHostname(doc),
     label: name,
-    sshKeys: [...s.sshKeys].sort().map((k) => ({ name: k, id: cat.sshKeys.find((c) => c.name === k)?.id })),
+    sshKeys: [...s.sshKeys].sort().map((k) => ({ name: k, id: o.catalog.sshKeys.find((c) => c.name === k)?.id })),
     enableIpv6: s.enableIpv6,
     tags: [...normalizeTags(s.tags), ...formatServerTags({ ownership, createHash, protect: s.protect })],
     createHash,
     op,
     ownership,
   };
-  if (s.startupScript) request.startupScript = { name: s.startupScript, id: cat.startupScripts.find((c) => c.name === s.startupScript)?.id };
+  if (s.startupScript) request.startupScript = { name: s.startupScript, id: o.catalog.startupScripts.find((c) => c.name === s.startupScript)?.id };
   if (s.userData !== undefined) request.userData = s.userData;
-  return { request, dependsOn };
+  return request;
+}
+
+/** The plan's create request for `doc`; `successorOf` marks a replacement's new server. */
+export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf?: string): { request: ServerCreateRequest; dependsOn: string[] } {
+  const { image, dependsOn } = resolveImage(ctx, doc);
+  return { request: serverCreateRequest(doc, { owner: ctx.owner, catalog: ctx.live.catalog, image, ...(successorOf ? { successorOf } : {}) }), dependsOn };
 }

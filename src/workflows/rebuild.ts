@@ -7,8 +7,8 @@
  * after (d) leaves DNS on the new, healthy server for a rerun to finish.
  */
 import type { LiveServer } from '../model/live.ts';
-import { formatServerTags, parseServerTags } from '../model/ownership.ts';
-import { desiredHostname, serverCreateHash } from '../plan/server-request.ts';
+import { serverCreateRequest } from '../plan/server-request.ts';
+import { createInputOf } from '../apply/create-input.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
 import { ProviderError, WorkflowError } from '../errors.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
@@ -192,27 +192,28 @@ function describe(s: LiveServer | undefined): string {
   return s ? `${s.status}/${s.power}/${s.install}${s.ipv4 ? ` ${s.ipv4}` : ''}` : 'not listed';
 }
 
-/** Creates the successor, tagged with the operation and the old server's id; waits out a pending snapshot. */
-async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage, poll: number): Promise<LiveServer> {
-  const name = doc.metadata.name;
-  const ownTags = formatServerTags({
-    ownership: { owner: ctx.owner, name, op, successorOf: old.id },
-    // The planner's own hash of the create-time inputs, so the next plan sees the successor as up to date.
-    createHash: serverCreateHash(doc),
-    ...(doc.spec.protect ? { protect: true } : {}),
+/**
+ * The successor's create input: the same builder as apply's creates (keys, script, user data, tags,
+ * `keelson:spec`), marked with the rebuild's operation and the old server's id. A key or script the
+ * account lacks fails the rebuild before anything is created, as it fails an apply.
+ */
+export async function successorInput(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage): Promise<ServerCreateInput> {
+  const needsCatalog = doc.spec.sshKeys.length > 0 || doc.spec.startupScript !== undefined;
+  const catalog = needsCatalog ? await ctx.providers.compute.catalog([]) : { os: [], sshKeys: [], startupScripts: [] };
+  const request = serverCreateRequest(doc, {
+    owner: ctx.owner, catalog, region, op, successorOf: old.id,
+    image: 'snapshotId' in image ? { snapshot: image.snapshot, snapshotId: image.snapshotId, waitForComplete: false } : { os: old.osName, osId: image.osId },
   });
-  const input: ServerCreateInput = {
-    region,
-    plan: doc.spec.plan,
-    image: 'snapshotId' in image ? { snapshotId: image.snapshotId } : { osId: image.osId },
-    label: name,
-    hostname: desiredHostname(doc),
-    tags: [...new Set([...parseServerTags(old.tags).userTags, ...ownTags])].sort(),
-    opTag: `keelson:op=${op}`,
-    sshKeyIds: await sshKeyIds(ctx, doc),
-    enableIpv6: doc.spec.enableIpv6,
-    ...(doc.spec.userData ? { userData: doc.spec.userData } : {}),
-  };
+  try {
+    return createInputOf(request, catalog);
+  } catch (err) {
+    throw new WorkflowError(`Server/${doc.metadata.name}`, 'rebuild', err instanceof Error ? err.message : String(err), { step: 'create' });
+  }
+}
+
+/** Creates the successor; waits out a pending snapshot. */
+async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage, poll: number): Promise<LiveServer> {
+  const input = await successorInput(ctx, doc, old, op, region, image);
   for (;;) {
     checkAborted(ctx.signal);
     try {
@@ -223,13 +224,6 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
       await sleepUnlessAborted(ctx.clock, poll, ctx.signal);
     }
   }
-}
-
-/** SSH keys by id; the catalog is read only when the server names keys. */
-async function sshKeyIds(ctx: WorkflowContext, doc: ServerDoc): Promise<string[]> {
-  if (doc.spec.sshKeys.length === 0) return [];
-  const { sshKeys } = await ctx.providers.compute.catalog();
-  return doc.spec.sshKeys.flatMap((k) => sshKeys.filter((s) => s.name === k).map((s) => s.id));
 }
 
 /** Polls the health check until it passes `healthyThreshold` times in a row, or the deadline. */
