@@ -13,6 +13,7 @@ interface RebuildOptions {
   dir: string;
   region?: string;
   snapshot?: string;
+  force?: boolean;
 }
 
 function summary(r: RebuildResult): string {
@@ -32,7 +33,8 @@ export function rebuildCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--region <region>', 'build in this region instead of the next one in the rotation')
     .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
-    .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 failed (the reason is printed).')
+    .option('--force', 'rebuild a protected server (protect: true) anyway; it is replaced by a new instance')
+    .addHelpText('after', '\nRerunning after a crash finishes the same rebuild. Exit codes: 0 rebuilt, 1 refused (a protected server without --force) or failed (the reason is printed).')
     .action(async (server: string, opts: RebuildOptions, cmd: Command) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
       if (!manifests.servers.has(server)) throw new UsageError(`no Server named ${server} in the manifests`);
@@ -42,6 +44,7 @@ export function rebuildCommand(): Command {
         const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: stepPrinter('rebuild', server, jsonEventLog(cmd)) }), server, {
           ...(opts.region ? { region: opts.region } : {}),
           ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+          ...(opts.force ? { force: true } : {}),
         });
         process.stdout.write(`${summary(r)}\n`);
         process.exitCode = EXIT.ok;

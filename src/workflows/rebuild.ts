@@ -10,7 +10,8 @@ import type { LiveServer } from '../model/live.ts';
 import { serverCreateRequest } from '../plan/server-request.ts';
 import { createInputOf } from '../apply/create-input.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
-import { ProviderError, WorkflowError } from '../errors.ts';
+import { ProviderError, UnsafePlanError, WorkflowError } from '../errors.ts';
+import { parseServerTags } from '../model/ownership.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
 import { isSnapshotNotReady } from '../providers/vultr/errors.ts';
 import { checkAborted, sleepUnlessAborted, type Clock } from './clock.ts';
@@ -57,6 +58,8 @@ export interface RebuildOptions {
   snapshot?: string;
   /** Only finish a rebuild already in progress; never start one. */
   resumeOnly?: boolean;
+  /** Start a rebuild of a protected server (`protect: true` or the live protect tag): replacing it is refused otherwise. */
+  force?: boolean;
 }
 
 export interface RebuildResult {
@@ -75,7 +78,8 @@ export interface RebuildResult {
 const DEFAULT_POLL_MS = 10_000;
 
 /**
- * Rebuilds (or finishes rebuilding) one server. Changes, in order: a snapshot (fresh policy only), a
+ * Rebuilds (or finishes rebuilding) one server; refuses (`UnsafePlanError`, nothing changed) to start
+ * on a protected server unless `opts.force`. Changes, in order: a snapshot (fresh policy only), a
  * new instance, DNS records, tags on the new instance, the old instance (deleted last). Safe to
  * repeat at any point: a rerun finds the successor by its tags and continues where the live state says.
  */
@@ -106,6 +110,11 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
   let next = family.successor;
   if (!next && opts.resumeOnly) return { server: name, op: '', outcome: 'none', steps };
   const resumed = next !== undefined;
+  // A rebuild replaces the server, which `protect` forbids; one already in progress (started with
+  // --force) is finished, since stopping half-way helps nobody.
+  if (!resumed && !opts.force && (doc.spec.protect || parseServerTags(old.tags).marks?.protect)) {
+    throw new UnsafePlanError([`[${resource}] rebuild refused: the server is protected (protect: true) and a rebuild replaces it; pass --force to rebuild it anyway`]);
+  }
   const op = next?.ownership?.op ?? rebuildOpId(ctx.owner, name, old.id);
   const region = next?.region ?? targetRegion(doc.spec, old.region, opts.region);
   const installDeadline = (s: LiveServer): number => Date.parse(s.createdAt) + (doc.spec.rebuild?.installTimeout ?? 3_600_000);
