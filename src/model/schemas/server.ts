@@ -55,7 +55,7 @@ export const serverSchema = kindSchema('Server', 'server.json', 'A virtual serve
     startupScript: str('Startup script name at the provider.', { minLength: 1 }),
     userData: str('Cloud-init user data (plain text).', { maxLength: 65536 }),
     enableIpv6: bool('Give the server an IPv6 address.', false),
-    tags: list(str('Tag.', { pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:=]{0,63}$' }), 'Extra provider tags (keelson adds its own ownership tags).', { uniqueItems: true }),
+    tags: list(str('Tag.', { pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:=]{0,63}$' }), 'Extra provider tags (keelson adds its own ownership tags; tags starting with "keelson:" are reserved and refused).', { uniqueItems: true }),
     protect: bool('Never delete or replace this server.', false),
     healthCheck: ref('healthCheck'),
     dns: list(dnsName, 'DNS records that follow this server\'s address.'),
