@@ -7,6 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Cron } from 'croner';
 import * as ajvFormats from 'ajv-formats';
 import { KIND_SCHEMAS, buildSchema, type KindName } from '../model/schemas/build.ts';
+import { parseDuration } from '../model/duration.ts';
 
 // ajv-formats ships CommonJS with a default export; under ESM the callable sits on `.default`.
 const addFormats = (ajvFormats as unknown as { default: (a: Ajv, f: string[]) => Ajv }).default;
@@ -42,6 +43,14 @@ export function isTimeZone(tz: string): boolean {
   return ok;
 }
 
+/** Whether `text` is at most `max` long; true for text that is no duration (the pattern reports it). */
+export function withinDuration(max: string, text: string): boolean {
+  if (!DURATION_RE.test(text)) return true;
+  return parseDuration(text) <= parseDuration(max);
+}
+
+const DURATION_RE = /^([0-9]+(ms|s|m|h|d))+$/;
+
 let ajv: Ajv | undefined;
 const validators = new Map<KindName, ValidateFunction>();
 
@@ -52,6 +61,8 @@ function makeAjv(): Ajv {
   addFormats(a, ['uri']);
   a.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
   a.addFormat('timezone', { type: 'string', validate: isTimeZone });
+  // A duration's upper bound (see `dur` in the schemas). Malformed text is left to the pattern.
+  a.addKeyword({ keyword: 'maxDuration', type: 'string', schemaType: 'string', validate: withinDuration });
   return a;
 }
 

@@ -5,6 +5,7 @@
  * A `retry-after` from the provider pauses the whole budget, not just the call that saw it.
  */
 import PQueue from 'p-queue';
+import { sleep } from '../timers.ts';
 
 export type ApiName = 'vultr' | 'cloudflare';
 
@@ -44,7 +45,7 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
     concurrency: settings.concurrency ?? 16,
   });
   let holdUntil = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let hold: AbortController | undefined;
   let started = 0;
   return {
     api,
@@ -62,13 +63,17 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
       if (until <= holdUntil) return;
       holdUntil = until;
       queue.pause();
-      if (timer) clearTimeout(timer);
-      // Not unref'd: while the queue is paused this timer may be the only thing left for the event
-      // loop, and an unref'd one let Node run out of work and quit mid-command (exit 13, no output).
-      timer = setTimeout(() => {
-        timer = undefined;
-        queue.start();
-      }, ms);
+      hold?.abort();
+      const current = new AbortController();
+      hold = current;
+      // Through `sleep`: a far-off retry-after never overflows a timer, and the wait keeps the process
+      // alive (an unref'd hold once let Node run out of work mid-command: exit 13, no output).
+      sleep(ms, current.signal).then(
+        () => {
+          if (hold === current) queue.start();
+        },
+        () => {},
+      );
     },
   };
 }
