@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
+import { benchCreates, printCreates } from './create-fleet.ts';
 import { benchDeploy } from './deploy.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
@@ -37,5 +38,6 @@ process.stdout.write(
     `  wall time               ${(a.wallMs / 1000).toFixed(2)} s${a.ok ? '' : ' (FAILED)'}
 `,
 );
+printCreates(await benchCreates());
 await benchRebuild();
 await benchDeploy();

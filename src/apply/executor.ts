@@ -12,11 +12,19 @@ import type { LiveServer } from '../model/live.ts';
 import { scrub } from '../secrets.ts';
 import type { Change, Plan } from '../plan/types.ts';
 import type { RecordChangeSet } from '../providers/types.ts';
-import { runResourceChange, toRecordInput, type RunState, type StepContext } from './steps.ts';
+import { awaitInstalled, runResourceChange, toRecordInput, type RunState, type StepContext } from './steps.ts';
 import { realClock, type ApplyOptions, type ApplyResult, type ChangeResult } from './types.ts';
-import { isInstalled, waitForInstall } from './wait.ts';
+import { isInstalled } from './wait.ts';
+import { adaptivePace, createServerWatcher } from '../workflows/watch.ts';
 
 const DEFAULTS = { parallelism: 4, installTimeoutMs: 40 * 60_000, pollIntervalMs: 5000 };
+/** Install polls back off to at most this many times the shortest interval while installs are far from done. */
+const POLL_BACKOFF = 6;
+
+/** Server creates are limited by the rate budget only: their installs are awaited together, holding no slot. */
+function unbounded(c: Change): boolean {
+  return c.payload.op === 'server.create' || c.payload.op === 'server.replace';
+}
 
 function isRecord(c: Change): boolean {
   return c.kind === 'DNSRecord';
@@ -48,6 +56,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const pending = new Set(plan.changes.map((c) => c.id));
   const startTimes = new Map<string, number>();
   let running = 0;
+  let busy = 0;
   let wake: (() => void) | undefined;
 
   const finish = (c: Change, error?: unknown) => {
@@ -62,17 +71,22 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
   };
 
+  const pollIntervalMs = opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
+  // Every install of the run is awaited through one watcher: one listing per poll interval, however many servers.
+  const watcher = createServerWatcher(opts.providers.compute, clock, adaptivePace(pollIntervalMs, pollIntervalMs * POLL_BACKOFF));
   const ctxFor = (c: Change): StepContext => ({
     opts,
     run,
     clock,
+    watcher,
     installTimeoutMs: opts.installTimeoutMs ?? DEFAULTS.installTimeoutMs,
-    pollIntervalMs: opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    pollIntervalMs,
     onInstalling: (serverId, elapsedMs) => emit({ type: 'installing', change: c, serverId, elapsedMs }),
   });
 
-  const launch = (label: Change[], work: () => Promise<void>) => {
+  const launch = (label: Change[], work: () => Promise<void>, bounded = true) => {
     running += 1;
+    if (bounded) busy += 1;
     for (const c of label) {
       pending.delete(c.id);
       startTimes.set(c.id, clock.now());
@@ -80,6 +94,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
     void work().finally(() => {
       running -= 1;
+      if (bounded) busy -= 1;
       wake?.();
     });
   };
@@ -92,10 +107,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     if (run.servers.has(name) || !live || isInstalled(live)) return Promise.resolve();
     let wait = installs.get(name);
     if (!wait) {
-      const ctx = ctxFor(c);
-      wait = waitForInstall(opts.providers.compute, live.id, name, {
-        clock, timeoutMs: ctx.installTimeoutMs, intervalMs: ctx.pollIntervalMs, onPoll: (elapsed) => ctx.onInstalling(live.id, elapsed),
-      }).then((installed) => void run.servers.set(name, installed));
+      wait = awaitInstalled(ctxFor(c), live.id, name).then((installed) => void run.servers.set(name, installed));
       installs.set(name, wait);
     }
     return wait;
@@ -166,7 +178,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       }
     }
     for (const c of ready.filter((x) => !isRecord(x))) {
-      if (running >= parallelism) break;
+      if (!unbounded(c) && busy >= parallelism) continue;
       launch([c], async () => {
         try {
           await runResourceChange(c, ctxFor(c));
@@ -174,12 +186,12 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
         } catch (err) {
           finish(c, err);
         }
-      });
+      }, !unbounded(c));
     }
     const zones = new Map<string, Change[]>();
     for (const c of ready.filter(isRecord)) zones.set(zoneOf(c), [...(zones.get(zoneOf(c)) ?? []), c]);
     for (const [zoneId, changes] of zones) {
-      if (running >= parallelism) break;
+      if (busy >= parallelism) break;
       runZoneBatch(zoneId, changes);
     }
     if (pending.size === 0 && running === 0) break;

@@ -10,7 +10,8 @@ import { writeOnce } from '../providers/retry.ts';
 import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
 import { createInputOf, ResolveError } from './create-input.ts';
 import type { ApplyClock, ApplyOptions } from './types.ts';
-import { waitForInstall, waitForSnapshot } from './wait.ts';
+import { DeadlineError, isInstalled, waitForSnapshot } from './wait.ts';
+import { WaitTimeoutError, type ServerWatcher } from '../workflows/watch.ts';
 
 /** What earlier changes of this run produced, for the ones after them. */
 export interface RunState {
@@ -22,6 +23,8 @@ export interface StepContext {
   opts: ApplyOptions;
   run: RunState;
   clock: ApplyClock;
+  /** Shared by every install this run waits for (one listing per poll interval). */
+  watcher: ServerWatcher;
   installTimeoutMs: number;
   pollIntervalMs: number;
   onInstalling: (serverId: string, elapsedMs: number) => void;
@@ -60,12 +63,24 @@ async function createAndInstall(req: ServerCreateRequest, ctx: StepContext): Pro
   const input = await toCreateInput(req, ctx);
   const compute = ctx.opts.providers.compute;
   const created = await compute.createServer(input);
-  return waitForInstall(compute, created.id, req.name, {
-    clock: ctx.clock,
-    timeoutMs: ctx.installTimeoutMs,
-    intervalMs: ctx.pollIntervalMs,
-    onPoll: (elapsed) => ctx.onInstalling(created.id, elapsed),
-  });
+  return awaitInstalled(ctx, created.id, req.name);
+}
+
+/**
+ * Waits, through the run's shared watcher, until server `id` is installed (a 404 or a missing
+ * listing right after the create is waited out); fails with `DeadlineError` past the install timeout.
+ */
+export async function awaitInstalled(ctx: StepContext, id: string, name: string): Promise<LiveServer> {
+  const start = ctx.clock.now();
+  try {
+    const s = await ctx.watcher.waitFor(id, (x) => x !== undefined && isInstalled(x), start + ctx.installTimeoutMs, undefined, () => ctx.onInstalling(id, ctx.clock.now() - start));
+    return s!;
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    const s = err.last;
+    const state = s ? `status ${s.status}, power ${s.power}, server_status ${s.install}, ip ${s.ipv4 ?? 'none'}` : 'not found';
+    throw new DeadlineError(`[Server/${name}] not installed after ${Math.round((ctx.clock.now() - start) / 1000)} s (${state})`);
+  }
 }
 
 async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promise<ServerCreateInput> {
