@@ -22,6 +22,8 @@ export interface CreateBench {
   simMs: number;
   aimMs: number;
   creates: number;
+  /** Instances that exist afterwards (one per server: a create answered 429 is sent again, nothing is doubled). */
+  made: number;
   listCalls: number;
   getCalls: number;
   ok: boolean;
@@ -50,7 +52,7 @@ export async function benchCreates(servers = SERVERS): Promise<CreateBench> {
     const createsAtBudget = (servers / DEFAULT_BUDGETS.vultr.limit) * 1000 * SPEED;
     return {
       servers, simMs, aimMs: 1.2 * (INSTALL_MS + createsAtBudget), ok: result.ok,
-      creates: counters['POST /v2/instances'] ?? 0, listCalls: counters['GET /v2/instances'] ?? 0, getCalls: counters['GET /v2/instances/:instance-id'] ?? 0,
+      creates: counters['POST /v2/instances'] ?? 0, made: sim.admin.dump().vultr.instances.filter((i) => i.label.startsWith('node-')).length, listCalls: counters['GET /v2/instances'] ?? 0, getCalls: counters['GET /v2/instances/:instance-id'] ?? 0,
     };
   } finally {
     await sim.stop();
@@ -60,5 +62,5 @@ export async function benchCreates(servers = SERVERS): Promise<CreateBench> {
 export function printCreates(b: CreateBench): void {
   console.log(`create fleet: apply of ${b.servers} new servers, ${INSTALL_MS / 60_000}-minute installs at ${SPEED}x, default Vultr budget`);
   console.log(`  simulated time ${(b.simMs / 1000).toFixed(0)} s vs aim ${(b.aimMs / 1000).toFixed(0)} s (1.2 × (install + creates at the budget)) = ${(b.simMs / (b.aimMs / 1.2)).toFixed(2)} × (install + creates)${b.ok ? '' : ' (FAILED)'}`);
-  console.log(`  creates ${b.creates}, instance listings ${b.listCalls}, single-instance gets ${b.getCalls}`);
+  console.log(`  create calls ${b.creates} (429s included), servers made ${b.made}, instance listings ${b.listCalls}, single-instance gets ${b.getCalls}`);
 }

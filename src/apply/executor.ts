@@ -74,11 +74,19 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const pollIntervalMs = opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
   // Every install of the run is awaited through one watcher: one listing per poll interval, however many servers.
   const watcher = createServerWatcher(opts.providers.compute, clock, adaptivePace(pollIntervalMs, pollIntervalMs * POLL_BACKOFF));
+  let listing: Promise<LiveServer[]> | undefined;
+  const lookup = (): Promise<LiveServer[]> => {
+    listing ??= opts.providers.compute.listServers().finally(() => {
+      listing = undefined;
+    });
+    return listing;
+  };
   const ctxFor = (c: Change): StepContext => ({
     opts,
     run,
     clock,
     watcher,
+    lookup,
     installTimeoutMs: opts.installTimeoutMs ?? DEFAULTS.installTimeoutMs,
     pollIntervalMs,
     onInstalling: (serverId, elapsedMs) => emit({ type: 'installing', change: c, serverId, elapsedMs }),

@@ -25,6 +25,8 @@ export interface StepContext {
   clock: ApplyClock;
   /** Shared by every install this run waits for (one listing per poll interval). */
   watcher: ServerWatcher;
+  /** A listing of every server taken now, shared by the creates that ask while it is in flight. */
+  lookup: () => Promise<LiveServer[]>;
   installTimeoutMs: number;
   pollIntervalMs: number;
   onInstalling: (serverId: string, elapsedMs: number) => void;
@@ -62,7 +64,9 @@ export async function runResourceChange(change: Change, ctx: StepContext): Promi
 async function createAndInstall(req: ServerCreateRequest, ctx: StepContext): Promise<LiveServer> {
   const input = await toCreateInput(req, ctx);
   const compute = ctx.opts.providers.compute;
-  const created = await compute.createServer(input);
+  // One fresh listing serves the look-first of every create launched together (not one call each).
+  const found = (await ctx.lookup()).find((s) => s.tags.includes(input.opTag));
+  const created = found ?? (await compute.createServer(input, { lookedFirst: true }));
   return awaitInstalled(ctx, created.id, req.name);
 }
 
