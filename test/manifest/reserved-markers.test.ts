@@ -3,18 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { formatLocation } from '../../src/errors.ts';
 import { loadProject } from '../../src/manifest/load-project.ts';
 import { reservedMarkerIn } from '../../src/model/ownership.ts';
-import { writeRepo } from './helpers.ts';
+import { serverYaml, writeRepo } from './helpers.ts';
 
-const server = (name: string, extra: string): string => `apiVersion: keelson.dev/v1
-kind: Server
-metadata:
-  name: ${name}
-spec:
-  region: ewr
-  plan: vc2-1c-1gb
-  image:
-    os: Ubuntu 24.04 LTS x64
-${extra}`;
+const server = serverYaml;
 
 async function problems(files: Record<string, string>): Promise<string[]> {
   const r = await loadProject(writeRepo(files));
