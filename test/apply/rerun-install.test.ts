@@ -2,7 +2,7 @@
  * A real `keelson apply` is SIGKILLed the moment the simulator answers its server create; a rerun
  * started at once finds the server still installing (no address yet) and must wait for the install,
  * as the first run would have, before it writes the A record. The simulator's clock is manual: it
- * moves only when the rerun polls the server, so the test depends on no timing.
+ * moves only when the rerun polls the install, so the test depends on no timing.
  */
 import { describe, expect, it } from 'vitest';
 import { startSimulator, type SimResponseEvent } from '../../src/sim/index.ts';
@@ -35,10 +35,13 @@ describe('apply killed right after a create was answered, then run again at once
       expect(made).toBeDefined();
       expect(sim.admin.dump().cloudflare.records.filter((r) => r.name === 'api.example.com')).toEqual([]);
 
-      // The install completes only once the rerun has shown it waits for it.
+      // The install completes only once the rerun has shown it waits for it: its observation lists
+      // the instances once, and every later listing is a poll of the install.
+      let listings = 0;
       let polls = 0;
       onResponse = (e) => {
-        if (e.method === 'GET' && e.path.includes(made!.id) && ++polls === 1) sim.admin.advance(10 * 60_000);
+        if (e.endpoint !== 'GET /v2/instances' || ++listings < 2) return;
+        if (++polls === 1) sim.admin.advance(10 * 60_000);
       };
       const rerun = await runKeelson(['apply', '--yes', '--dir', dir], env);
       expect(rerun.stderr).not.toContain('has no IPv4 address');
