@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
+import { benchCreates, printCreates } from './create-fleet.ts';
 import { benchDeploy } from './deploy.ts';
 import { benchFailover } from './failover.ts';
 import { benchLock } from './lock.ts';
@@ -56,6 +57,7 @@ process.stdout.write(
 `,
 );
 console.log(`(${loadNote()})`);
+printCreates(await benchCreates());
 await benchRebuild();
 await benchFailover();
 console.log(`(${loadNote()})`);

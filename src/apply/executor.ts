@@ -12,13 +12,29 @@ import type { LiveServer } from '../model/live.ts';
 import { scrub } from '../secrets.ts';
 import type { Change, Plan } from '../plan/types.ts';
 import type { RecordChangeSet } from '../providers/types.ts';
-import { runResourceChange, toRecordInput, type RunState, type StepContext } from './steps.ts';
+import { awaitInstalled, runResourceChange, toRecordInput, type RunState, type StepContext } from './steps.ts';
 import { realClock, type ApplyOptions, type ApplyResult, type ChangeResult } from './types.ts';
+import { isInstalled } from './wait.ts';
+import { adaptivePace, createServerWatcher } from '../workflows/watch.ts';
 
 const DEFAULTS = { parallelism: 4, installTimeoutMs: 40 * 60_000, pollIntervalMs: 5000 };
+/** Install polls back off to at most this many times the shortest interval while installs are far from done. */
+const POLL_BACKOFF = 6;
+
+/** Server creates are limited by the rate budget only: their installs are awaited together, holding no slot. */
+function unbounded(c: Change): boolean {
+  return c.payload.op === 'server.create' || c.payload.op === 'server.replace';
+}
 
 function isRecord(c: Change): boolean {
   return c.kind === 'DNSRecord';
+}
+
+/** The server a record change's content refers to (resolved at apply time), if any. */
+function referencedServer(c: Change): string | undefined {
+  const p = c.payload;
+  if (p.op !== 'record.create' && p.op !== 'record.update') return undefined;
+  return typeof p.record.content === 'string' ? undefined : p.record.content.server;
 }
 
 function zoneOf(c: Change): string {
@@ -40,6 +56,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
   const pending = new Set(plan.changes.map((c) => c.id));
   const startTimes = new Map<string, number>();
   let running = 0;
+  let busy = 0;
   let wake: (() => void) | undefined;
 
   const finish = (c: Change, error?: unknown) => {
@@ -54,17 +71,30 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
   };
 
+  const pollIntervalMs = opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs;
+  // Every install of the run is awaited through one watcher: one listing per poll interval, however many servers.
+  const watcher = createServerWatcher(opts.providers.compute, clock, adaptivePace(pollIntervalMs, pollIntervalMs * POLL_BACKOFF));
+  let listing: Promise<LiveServer[]> | undefined;
+  const lookup = (): Promise<LiveServer[]> => {
+    listing ??= opts.providers.compute.listServers().finally(() => {
+      listing = undefined;
+    });
+    return listing;
+  };
   const ctxFor = (c: Change): StepContext => ({
     opts,
     run,
     clock,
+    watcher,
+    lookup,
     installTimeoutMs: opts.installTimeoutMs ?? DEFAULTS.installTimeoutMs,
-    pollIntervalMs: opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    pollIntervalMs,
     onInstalling: (serverId, elapsedMs) => emit({ type: 'installing', change: c, serverId, elapsedMs }),
   });
 
-  const launch = (label: Change[], work: () => Promise<void>) => {
+  const launch = (label: Change[], work: () => Promise<void>, bounded = true) => {
     running += 1;
+    if (bounded) busy += 1;
     for (const c of label) {
       pending.delete(c.id);
       startTimes.set(c.id, clock.now());
@@ -72,12 +102,36 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
     }
     void work().finally(() => {
       running -= 1;
+      if (bounded) busy -= 1;
       wake?.();
     });
   };
 
+  // A server this run did not create but found still installing (a killed run created it): its
+  // records wait for the install, as they would behind the create. One wait per server, shared.
+  const installs = new Map<string, Promise<void>>();
+  const awaitLiveInstall = (name: string, c: Change): Promise<void> => {
+    const live = liveByName.get(name);
+    if (run.servers.has(name) || !live || isInstalled(live)) return Promise.resolve();
+    let wait = installs.get(name);
+    if (!wait) {
+      wait = awaitInstalled(ctxFor(c), live.id, name).then((installed) => void run.servers.set(name, installed));
+      installs.set(name, wait);
+    }
+    return wait;
+  };
+
   const runZoneBatch = (zoneId: string, changes: Change[]) =>
     launch(changes, async () => {
+      const waits = await Promise.allSettled(changes.map((c) => {
+        const server = referencedServer(c);
+        return server ? awaitLiveInstall(server, c) : Promise.resolve();
+      }));
+      changes = changes.filter((c, i) => {
+        const w = waits[i]!;
+        if (w.status === 'rejected') finish(c, w.reason);
+        return w.status === 'fulfilled';
+      });
       const zone = opts.zones.find((z) => z.id === zoneId) ?? { provider: 'cloudflare' as const, id: zoneId, name: zoneId, plan: 'free' as const };
       const set: RecordChangeSet = { deletes: [], updates: [], creates: [] };
       const included: Change[] = [];
@@ -133,7 +187,7 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
       }
     }
     for (const c of ready.filter((x) => !isRecord(x))) {
-      if (running >= parallelism) break;
+      if (!unbounded(c) && busy >= parallelism) continue;
       launch([c], async () => {
         try {
           await opts.fence?.();
@@ -142,12 +196,12 @@ export async function applyPlan(plan: Plan, opts: ApplyOptions): Promise<ApplyRe
         } catch (err) {
           finish(c, err);
         }
-      });
+      }, !unbounded(c));
     }
     const zones = new Map<string, Change[]>();
     for (const c of ready.filter(isRecord)) zones.set(zoneOf(c), [...(zones.get(zoneOf(c)) ?? []), c]);
     for (const [zoneId, changes] of zones) {
-      if (running >= parallelism) break;
+      if (busy >= parallelism) break;
       runZoneBatch(zoneId, changes);
     }
     if (pending.size === 0 && running === 0) break;

@@ -5,13 +5,14 @@
  */
 import type { LiveServer, LiveSnapshot } from '../model/live.ts';
 import { parseSnapshotDescription } from '../model/ownership.ts';
-import { KeelsonError } from '../errors.ts';
 import type { Change, DesiredRecord, ServerCreateRequest, SnapshotCreateRequest } from '../plan/types.ts';
 import { writeOnce } from '../providers/retry.ts';
 import type { RecordInput, ServerCreateInput } from '../providers/types.ts';
 import { isKeyChange, keyIdAtApply, runKeyChange } from './key-steps.ts';
+import { createInputOf, ResolveError } from './create-input.ts';
 import type { ApplyClock, ApplyOptions } from './types.ts';
-import { waitForInstall, waitForSnapshot } from './wait.ts';
+import { DeadlineError, isInstalled, waitForSnapshot } from './wait.ts';
+import { WaitTimeoutError, type ServerWatcher } from '../workflows/watch.ts';
 
 /** What earlier changes of this run produced, for the ones after them. */
 export interface RunState {
@@ -19,14 +20,14 @@ export interface RunState {
   snapshots: Map<string, LiveSnapshot>;
 }
 
-export class ResolveError extends KeelsonError {
-  override name = 'ResolveError';
-}
-
 export interface StepContext {
   opts: ApplyOptions;
   run: RunState;
   clock: ApplyClock;
+  /** Shared by every install this run waits for (one listing per poll interval). */
+  watcher: ServerWatcher;
+  /** A listing of every server taken now, shared by the creates that ask while it is in flight. */
+  lookup: () => Promise<LiveServer[]>;
   installTimeoutMs: number;
   pollIntervalMs: number;
   onInstalling: (serverId: string, elapsedMs: number) => void;
@@ -65,53 +66,41 @@ export async function runResourceChange(change: Change, ctx: StepContext): Promi
 async function createAndInstall(req: ServerCreateRequest, ctx: StepContext): Promise<LiveServer> {
   const input = await toCreateInput(req, ctx);
   const compute = ctx.opts.providers.compute;
-  const created = await compute.createServer(input);
-  return waitForInstall(compute, created.id, req.name, {
-    clock: ctx.clock,
-    timeoutMs: ctx.installTimeoutMs,
-    intervalMs: ctx.pollIntervalMs,
-    onPoll: (elapsed) => ctx.onInstalling(created.id, elapsed),
-  });
+  // One fresh listing serves the look-first of every create launched together (not one call each).
+  const found = (await ctx.lookup()).find((s) => s.tags.includes(input.opTag));
+  const created = found ?? (await compute.createServer(input, { lookedFirst: true }));
+  return awaitInstalled(ctx, created.id, req.name);
+}
+
+/**
+ * Waits, through the run's shared watcher, until server `id` is installed (a 404 or a missing
+ * listing right after the create is waited out); fails with `DeadlineError` past the install timeout.
+ */
+export async function awaitInstalled(ctx: StepContext, id: string, name: string): Promise<LiveServer> {
+  const start = ctx.clock.now();
+  try {
+    const s = await ctx.watcher.waitFor(id, (x) => x !== undefined && isInstalled(x), start + ctx.installTimeoutMs, undefined, () => ctx.onInstalling(id, ctx.clock.now() - start));
+    return s!;
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    const s = err.last;
+    const state = s ? `status ${s.status}, power ${s.power}, server_status ${s.install}, ip ${s.ipv4 ?? 'none'}` : 'not found';
+    throw new DeadlineError(`[Server/${name}] not installed after ${Math.round((ctx.clock.now() - start) / 1000)} s (${state})`);
+  }
 }
 
 async function toCreateInput(req: ServerCreateRequest, ctx: StepContext): Promise<ServerCreateInput> {
-  const catalog = ctx.opts.catalog;
-  const opTag = req.tags.find((t) => t === `keelson:op=${req.op}`);
-  if (!opTag) throw new ResolveError(`[Server/${req.name}] the create carries no operation marker tag`);
-  let image: ServerCreateInput['image'];
-  if ('os' in req.image) {
-    const name = req.image.os;
-    const osId = req.image.osId ?? catalog?.os.find((o) => o.name.toLowerCase() === name.toLowerCase())?.id;
-    if (osId === undefined) throw new ResolveError(`[Server/${req.name}] unknown OS "${name}"`);
-    image = { osId };
-  } else {
-    const snap = await resolveSnapshot(req.name, req.image.snapshot, req.image.snapshotId, req.image.waitForComplete, ctx);
-    image = { snapshotId: snap };
-  }
-  const sshKeyIds = req.sshKeys.map((k) => {
-    const id = k.id ?? keyIdAtApply('sshKeys', k, req.ownership.owner, ctx);
-    if (!id) throw new ResolveError(`[Server/${req.name}] unknown ssh key "${k.name}"`);
-    return id;
-  });
-  const input: ServerCreateInput = {
-    region: req.region,
-    plan: req.plan,
-    image,
-    label: req.label,
-    hostname: req.hostname,
-    tags: req.tags,
-    opTag,
-    sshKeyIds,
-    enableIpv6: req.enableIpv6,
+  const snapshotId = 'snapshot' in req.image
+    ? await resolveSnapshot(req.name, req.image.snapshot, req.image.snapshotId, req.image.waitForComplete, ctx)
+    : undefined;
+  // Keys and scripts this run created are not in the catalog apply started from: take their ids from the run.
+  const owner = req.ownership.owner;
+  const withRunIds: ServerCreateRequest = {
+    ...req,
+    sshKeys: req.sshKeys.map((k) => ({ ...k, ...(k.id ? {} : { id: keyIdAtApply('sshKeys', k, owner, ctx) }) })),
+    ...(req.startupScript && { startupScript: { ...req.startupScript, ...(req.startupScript.id ? {} : { id: keyIdAtApply('startupScripts', req.startupScript, owner, ctx) }) } }),
   };
-  if (req.startupScript) {
-    const script = req.startupScript;
-    const id = script.id ?? keyIdAtApply('startupScripts', script, req.ownership.owner, ctx);
-    if (!id) throw new ResolveError(`[Server/${req.name}] unknown startup script "${script.name}"`);
-    input.scriptId = id;
-  }
-  if (req.userData) input.userData = req.userData;
-  return input;
+  return createInputOf(withRunIds, ctx.opts.catalog, snapshotId);
 }
 
 /** A snapshot id for a create: known at plan time, made earlier in this run, or found by its marker. */

@@ -2,6 +2,7 @@
 import type { LiveCatalog, LiveServer, LiveSnapshot, LiveZone } from '../model/live.ts';
 import type { Change } from '../plan/types.ts';
 import type { Providers } from '../providers/types.ts';
+import { sleep } from '../timers.ts';
 
 /** Time, injected so tests never sleep for real. */
 export interface ApplyClock {
@@ -11,7 +12,7 @@ export interface ApplyClock {
 
 export const realClock: ApplyClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms) => sleep(ms),
 };
 
 export interface ApplyOptions {

@@ -1,7 +1,7 @@
 /**
  * Polling against a deadline (as Kamal's health poller does): a server counts as installed only when
- * it is active, running, `server_status: ok` and has a real address; a snapshot when it is complete.
- * Read-only: these only poll.
+ * it is active, running, `server_status: ok` and has a real address (installs are awaited through the
+ * shared watcher, src/workflows/watch.ts); a snapshot when it is complete. Read-only: these only poll.
  */
 import type { LiveServer, LiveSnapshot } from '../model/live.ts';
 import { KeelsonError } from '../errors.ts';
@@ -21,22 +21,6 @@ export interface PollOptions {
   timeoutMs: number;
   intervalMs: number;
   onPoll?: (elapsedMs: number) => void;
-}
-
-/** Polls `GET /instances/{id}` until the server is installed; a 404 right after create is waited out. */
-export async function waitForInstall(compute: ComputeProvider, id: string, label: string, opts: PollOptions): Promise<LiveServer> {
-  const start = opts.clock.now();
-  for (;;) {
-    const s = await compute.getServer(id);
-    if (s && isInstalled(s)) return s;
-    const elapsed = opts.clock.now() - start;
-    if (elapsed >= opts.timeoutMs) {
-      const state = s ? `status ${s.status}, power ${s.power}, server_status ${s.install}, ip ${s.ipv4 ?? 'none'}` : 'not found';
-      throw new DeadlineError(`[Server/${label}] not installed after ${Math.round(elapsed / 1000)} s (${state})`);
-    }
-    opts.onPoll?.(elapsed);
-    await opts.clock.sleep(opts.intervalMs);
-  }
 }
 
 /** Polls the snapshot list until `find` returns a complete snapshot. */

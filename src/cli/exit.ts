@@ -30,7 +30,7 @@ export const VERB_EXITS = {
   import: { ok: 'listed, or adopted and written', failure: '', usage: '', config: '' },
   demo: { ok: 'every example valid and the demo converged', failure: '', usage: '' },
   sim: { ok: 'stopped by SIGINT or SIGTERM', failure: '', usage: '' },
-  rebuild: { ok: 'rebuilt (or the rebuild in progress finished)', failure: 'a step failed (the reason is printed)', usage: '', config: '' },
+  rebuild: { ok: 'rebuilt (or the rebuild in progress finished)', failure: 'refused (a protected server without `--force`) or a step failed (the reason is printed)', usage: '', config: '' },
   destroy: { ok: 'destroyed (or already gone)', failure: 'refused or a step failed', declined: '', usage: '', config: '' },
   schedule: { ok: 'listed', failure: '', usage: '' },
   deploy: { ok: 'every host succeeded', failure: 'a host failed (the rest were left on their version), a lock is held, or the manifests are invalid', usage: '', config: '' },

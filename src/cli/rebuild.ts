@@ -13,6 +13,7 @@ import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guar
 interface RebuildOptions extends LockFlags {
   region?: string;
   snapshot?: string;
+  force?: boolean;
 }
 
 function summary(r: RebuildResult): string {
@@ -32,6 +33,7 @@ export function rebuildCommand(): Command {
     .option('--dir <dir>', 'repository root holding keelson.yaml', '.')
     .option('--region <region>', 'build in this region instead of the next one in the rotation')
     .option('--snapshot <name>', "build from this Snapshot instead of the policy's")
+    .option('--force', 'rebuild a protected server (protect: true) anyway; it is replaced by a new instance')
     .addHelpText('after', `\nRerunning after a crash finishes the same rebuild.\n${exitHelp('rebuild')}`)
     .action(locked('rebuild', async (server: string, opts: RebuildOptions, cmd: Command, guard: Guard) => {
       const { project, manifests } = await loadOrThrow(opts.dir);
@@ -43,6 +45,7 @@ export function rebuildCommand(): Command {
         const r = await rebuildServer(workflowContext(project, manifests, conn, { onStep: stepPrinter('rebuild', server, jsonEventLog(cmd)), fence: guard.fence }), server, {
           ...(opts.region ? { region: opts.region } : {}),
           ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+          ...(opts.force ? { force: true } : {}),
         });
         process.stdout.write(`${summary(r)}\n`);
         process.exitCode = EXIT.ok;

@@ -11,6 +11,7 @@ import type * as AjvModule from 'ajv';
 import type { Ajv, Options, ValidateFunction } from 'ajv';
 import { Cron } from 'croner';
 import { KIND_SCHEMAS, buildSchema, type KindName } from '../model/schemas/build.ts';
+import { parseDuration } from '../model/duration.ts';
 
 const load = createRequire(import.meta.url);
 
@@ -54,6 +55,14 @@ export function isTimeZone(tz: string): boolean {
   return ok;
 }
 
+/** Whether `text` is at most `max` long; true for text that is no duration (the pattern reports it). */
+export function withinDuration(max: string, text: string): boolean {
+  if (!DURATION_RE.test(text)) return true;
+  return parseDuration(text) <= parseDuration(max);
+}
+
+const DURATION_RE = /^([0-9]+(ms|s|m|h|d))+$/;
+
 /** The formats the schemas use; the precompiled validators call these same functions. */
 export const SCHEMA_FORMATS = {
   uri: (load('ajv-formats/dist/formats') as { fullFormats: { uri: (s: string) => boolean } }).fullFormats.uri,
@@ -61,15 +70,27 @@ export const SCHEMA_FORMATS = {
   timezone: { type: 'string', validate: isTimeZone },
 } as const;
 
+/** What the precompiled validators are handed: the formats and the duration bound's check. */
+export const SCHEMA_HELPERS = { ...SCHEMA_FORMATS, withinDuration };
+
 /**
  * An ajv instance as the manifest schemas need it; the build precompiles with this same function.
  * strictRequired is off: the schemas say "exactly one of these fields" as oneOf branches that only
  * list `required`, which that check would refuse; every other strict check stays on.
  */
 export function createAjv(extra: Options = {}): Ajv {
-  const { Ajv: AjvClass } = load('ajv') as typeof AjvModule;
+  const { Ajv: AjvClass, _: code } = load('ajv') as typeof AjvModule;
   const a = new AjvClass({ allErrors: true, strict: true, strictRequired: false, verbose: true, allowUnionTypes: true, ...extra });
   for (const [name, format] of Object.entries(SCHEMA_FORMATS)) a.addFormat(name, format);
+  // A duration's upper bound (see `dur` in the schemas). Malformed text is left to the pattern. Written
+  // as generated code that calls `withinDuration`, so ajv's standalone (precompiled) code can carry it.
+  a.addKeyword({
+    keyword: 'maxDuration', type: 'string', schemaType: 'string',
+    code(cxt) {
+      const fn = cxt.gen.scopeValue('func', { ref: withinDuration, code: code`keelsonFormats.withinDuration` });
+      cxt.fail(code`!${fn}(${cxt.schemaCode}, ${cxt.data})`);
+    },
+  });
   return a;
 }
 
@@ -85,7 +106,7 @@ const validators = new Map<KindName, ValidateFunction>();
 function precompiledValidators(): Precompiled | undefined {
   if (precompiled === undefined) {
     const file = fileURLToPath(new URL(`./${PRECOMPILED_VALIDATORS}`, import.meta.url));
-    precompiled = existsSync(file) ? (load(file) as (formats: typeof SCHEMA_FORMATS) => Precompiled)(SCHEMA_FORMATS) : null;
+    precompiled = existsSync(file) ? (load(file) as (helpers: typeof SCHEMA_HELPERS) => Precompiled)(SCHEMA_HELPERS) : null;
   }
   return precompiled ?? undefined;
 }

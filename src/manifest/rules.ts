@@ -10,6 +10,7 @@ import { serverSelectorTest, type RuleContext } from './rules-context.ts';
 import { checkDns } from './rules-dns.ts';
 import { warnNotActedOn } from './not-acted-on.ts';
 import { checkDeployments, checkServers } from './rules-refs.ts';
+import { checkReservedMarkers } from './rules-reserved.ts';
 import { problemAt, type CheckedDocument } from './validate-schema.ts';
 
 export interface RuleInput {
@@ -22,7 +23,8 @@ export interface RuleInput {
 
 /**
  * Unique names per kind, references that resolve, no image cycles, regions inside their pools,
- * one owner per DNS name and type, record options that fit the type, distinct deploy slots.
+ * one owner per DNS name and type, record options that fit the type, distinct deploy slots, and no
+ * user text in keelson's marker syntax.
  */
 export function checkRules(input: RuleInput): { problems: Problem[]; warnings: Problem[] } {
   const ctx: RuleContext = {
@@ -35,6 +37,7 @@ export function checkRules(input: RuleInput): { problems: Problem[]; warnings: P
     warnings: [],
   };
   checkUniqueNames(ctx, input.checked);
+  checkReservedMarkers(ctx, input.checked);
   checkServers(ctx);
   checkDns(ctx);
   checkDeployments(ctx);

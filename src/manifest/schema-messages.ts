@@ -120,6 +120,8 @@ function describe(e: ErrorObject, pathBase: DocPath): SchemaIssue {
       return { path, key: false, message: patternMessage(e) };
     case 'format':
       return { path, key: false, message: formatMessage(String(p.format), e.data) };
+    case 'maxDuration':
+      return { path, key: false, message: `${show(e.data)} is longer than allowed here: at most ${String(e.schema)}` };
     default:
       return { path, key: false, message: `${show(e.data)}: ${e.message ?? 'is not valid'}` };
   }

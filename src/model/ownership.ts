@@ -215,3 +215,17 @@ export function parseNameMarker(name: string): { ownership?: Ownership; digest?:
   if (!m) return {};
   return { ownership: { owner: m[1]!, name: m[2]! }, ...(m[3] ? { digest: m[3] } : {}) };
 }
+
+/**
+ * Which of keelson's marker forms `text` uses, if any: a `keelson:` tag (or the record tags
+ * `keelson-owner:`/`keelson-name:`), a `[keelson:…]` snapshot marker or a `[k:…]` record marker.
+ * User text written in these forms would be read back as keelson's own marks (a different owner, a
+ * different name), so manifests may not use them anywhere keelson writes user text to a provider.
+ */
+export function reservedMarkerIn(text: string): string | undefined {
+  if (/^keelson:/i.test(text)) return 'tags starting with "keelson:" are keelson\'s ownership tags';
+  if (/^keelson-(owner|name):/i.test(text)) return 'tags starting with "keelson-owner:" or "keelson-name:" are keelson\'s record ownership tags';
+  if (/\[keelson:/i.test(text)) return '"[keelson:…]" is keelson\'s snapshot ownership marker';
+  if (/\[k:/i.test(text)) return '"[k:…]" is keelson\'s DNS record ownership marker';
+  return undefined;
+}

@@ -3,13 +3,14 @@
  * catalog, and the create hash that stands in for the inputs the provider cannot report back.
  */
 import { formatServerTags } from '../model/ownership.ts';
-import type { LiveSnapshot } from '../model/live.ts';
+import type { LiveCatalog, LiveSnapshot } from '../model/live.ts';
 import type { ServerDoc } from '../model/types.ts';
 import { snapshotOwnership, type PlanContext } from './context.ts';
-import { resolveKeyRef } from './keys.ts';
 import { shortHash } from './hash.ts';
 import { normalizeTags } from './normalize.ts';
-import type { ImageRequest, ServerCreateRequest } from './types.ts';
+import type { ImageRequest, ProviderRef, ServerCreateRequest } from './types.ts';
+import { resolveKeyRef } from './keys.ts';
+import { resolveNamed } from '../model/key-refs.ts';
 
 /**
  * Hash of the create-time inputs Vultr never reports back: ssh keys, startup script, user data, the
@@ -56,33 +57,73 @@ function resolveImage(ctx: PlanContext, doc: ServerDoc): { image: ImageRequest; 
   return { image: { snapshot: img.snapshot, waitForComplete: true }, dependsOn: [`Snapshot/${img.snapshot}#create`] };
 }
 
-/** The create request for `doc`; `successorOf` marks a replacement's new server. */
-export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf?: string): { request: ServerCreateRequest; dependsOn: string[] } {
+/** The catalog names a create request resolves to ids. */
+export type CreateCatalog = Pick<LiveCatalog, 'sshKeys' | 'startupScripts'>;
+
+/** What besides the manifest decides a create request. */
+export interface CreateRequestOptions {
+  owner: string;
+  catalog: CreateCatalog;
+  image: ImageRequest;
+  /** The live server the new one replaces (a replace, a rebuild): marked in the ownership tag. */
+  successorOf?: string;
+  /** Where to build when not the manifest's region (a rotating rebuild). */
+  region?: string;
+  /** The operation id; default derived from the inputs, so a retried create finds what it made. */
+  op?: string;
+  /** Key and script names the manifests declare (SSHKey, StartupScript): found only by this owner's markers. */
+  managed?: { sshKeys: ReadonlySet<string>; startupScripts: ReadonlySet<string> };
+}
+
+/** A Server's name for a key or script, resolved to the provider object it means when one exists. */
+function providerRef(items: CreateCatalog['sshKeys'], owner: string, name: string, managed: boolean): ProviderRef {
+  const found = resolveNamed(items, owner, name, managed);
+  return { name, ...(managed ? { managed: true } : {}), ...(found ? { id: found.id } : {}) };
+}
+
+/**
+ * The one builder of a server create request, used by the planner (creates and replaces) and by the
+ * rebuild workflow, so that every new server gets the same keys, script, user data, tags and
+ * `keelson:spec` hash for the same manifest. Pure.
+ */
+export function serverCreateRequest(doc: ServerDoc, o: CreateRequestOptions): ServerCreateRequest {
   const s = doc.spec;
   const name = doc.metadata.name;
+  const region = o.region ?? s.region;
   const createHash = serverCreateHash(doc);
+  const { successorOf } = o;
   // Deterministic, so a plan is a pure function and a retried create can find what it made.
-  const op = shortHash({ owner: ctx.owner, name, createHash, region: s.region, plan: s.plan, successorOf }, 12);
-  const ownership = { owner: ctx.owner, name, op, ...(successorOf ? { successorOf } : {}) };
-  const { image, dependsOn: imageDeps } = resolveImage(ctx, doc);
-  const keys = [...s.sshKeys].sort().map((k) => resolveKeyRef(ctx, 'SSHKey', k));
-  const script = s.startupScript ? resolveKeyRef(ctx, 'StartupScript', s.startupScript) : undefined;
-  const dependsOn = [...imageDeps, ...keys.flatMap((k) => k.dependsOn), ...(script?.dependsOn ?? [])];
+  const op = o.op ?? shortHash({ owner: o.owner, name, createHash, region, plan: s.plan, successorOf }, 12);
+  const ownership = { owner: o.owner, name, op, ...(successorOf ? { successorOf } : {}) };
   const request: ServerCreateRequest = {
     name,
-    region: s.region,
+    region,
     plan: s.plan,
-    image,
+    image: o.image,
     hostname: desiredHostname(doc),
     label: name,
-    sshKeys: keys.map((k) => k.ref),
+    sshKeys: [...s.sshKeys].sort().map((k) => providerRef(o.catalog.sshKeys, o.owner, k, o.managed?.sshKeys.has(k) ?? false)),
     enableIpv6: s.enableIpv6,
     tags: [...normalizeTags(s.tags), ...formatServerTags({ ownership, createHash, protect: s.protect })],
     createHash,
     op,
     ownership,
   };
-  if (script) request.startupScript = script.ref;
+  if (s.startupScript) request.startupScript = providerRef(o.catalog.startupScripts, o.owner, s.startupScript, o.managed?.startupScripts.has(s.startupScript) ?? false);
   if (s.userData !== undefined) request.userData = s.userData;
-  return { request, dependsOn };
+  return request;
+}
+
+/** The plan's create request for `doc`; `successorOf` marks a replacement's new server. */
+export function buildCreateRequest(ctx: PlanContext, doc: ServerDoc, successorOf?: string): { request: ServerCreateRequest; dependsOn: string[] } {
+  const { image, dependsOn: imageDeps } = resolveImage(ctx, doc);
+  const s = doc.spec;
+  // Declared keys and scripts are created (or updated) before the servers that name them.
+  const refDeps = [
+    ...s.sshKeys.flatMap((k) => resolveKeyRef(ctx, 'SSHKey', k).dependsOn),
+    ...(s.startupScript ? resolveKeyRef(ctx, 'StartupScript', s.startupScript).dependsOn : []),
+  ];
+  const managed = { sshKeys: new Set(ctx.desired.sshKeys.keys()), startupScripts: new Set(ctx.desired.startupScripts.keys()) };
+  const request = serverCreateRequest(doc, { owner: ctx.owner, catalog: ctx.live.catalog, image, managed, ...(successorOf ? { successorOf } : {}) });
+  return { request, dependsOn: [...imageDeps, ...refDeps] };
 }

@@ -38,6 +38,11 @@ export interface ConnectOptions {
   retry?: RetryPolicy;
   /** How long a Vultr 429 holds the Vultr budget (tests shorten it); default 1 s. */
   vultrRateLimitWaitMs?: number;
+  /**
+   * The deadline of every single provider call (one attempt); an unanswered call then fails as a
+   * retryable connection error. Default 60 s; `KEELSON_CALL_TIMEOUT_MS` sets it for a command.
+   */
+  callTimeoutMs?: number;
   /** Options for the embedded simulator when it is used. */
   simulator?: SimulatorOptions;
   /** Where the one-line simulator notice goes (default stderr). */
@@ -114,13 +119,26 @@ export function connectEndpoints(endpoints: Endpoints, settings: ProviderSetting
     cloudflare: budget('cloudflare', opts.budgets?.cloudflare, { limit: settings.cloudflare.requestsPerFiveMinutes, windowMs: 300_000, reserve: Math.floor(settings.cloudflare.requestsPerFiveMinutes / 20) }),
   };
   const retry = opts.retry ?? DEFAULT_RETRY;
-  const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry, rateLimitWaitMs: opts.vultrRateLimitWaitMs });
-  const cloudflare = createCloudflareClient({ ...endpoints.cloudflare, budget: budgets.cloudflare, retry });
+  const timeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const vultr = createVultrClient({ ...endpoints.vultr, budget: budgets.vultr, retry, timeoutMs, rateLimitWaitMs: opts.vultrRateLimitWaitMs });
+  const cloudflare = createCloudflareClient({ ...endpoints.cloudflare, budget: budgets.cloudflare, retry, timeoutMs });
   return {
     providers: { compute: createVultrProvider(vultr), dns: createCloudflareProvider(cloudflare) },
     budgets,
     close: async () => {},
   };
+}
+
+/** How long one provider call may go unanswered before it counts as a dropped connection. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+/** `KEELSON_CALL_TIMEOUT_MS` (a positive integer of ms), or undefined when unset. */
+export function callTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.KEELSON_CALL_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0) throw new ConfigError(`KEELSON_CALL_TIMEOUT_MS must be a positive whole number of milliseconds, got ${JSON.stringify(raw)}`);
+  return ms;
 }
 
 /** Endpoints of a running simulator, with its tokens. */
@@ -135,7 +153,8 @@ export function simulatorEndpoints(sim: Simulator): Endpoints {
  * Connects to the providers named by the environment, or starts the embedded simulator when no
  * credentials are set. `close()` stops the simulator it started.
  */
-export async function connectProviders(settings: ProviderSettings, env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<Connection> {
+export async function connectProviders(settings: ProviderSettings, env: NodeJS.ProcessEnv, given: ConnectOptions = {}): Promise<Connection> {
+  const opts = { ...given, callTimeoutMs: given.callTimeoutMs ?? callTimeoutFromEnv(env) };
   const endpoints = readEndpoints(settings, env);
   if (endpoints) return connectEndpoints(endpoints, settings, opts);
   // Loaded only when used: a run against real accounts never loads the simulator.

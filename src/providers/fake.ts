@@ -1,7 +1,7 @@
 /**
  * An in-memory provider pair implementing the same contract as Vultr and Cloudflare, for unit tests
  * of observe and apply and for the contract suite (which runs against this and the simulator alike).
- * Servers install instantly after `installPolls` polls; writes are counted; `failNext` scripts faults.
+ * Servers install after `installPolls` looks at them (gets or listings); writes are counted; `failNext` scripts faults.
  */
 import { randomUUID } from 'node:crypto';
 import type { LiveCatalog, LiveRecord, LiveServer, LiveSnapshot, LiveZone } from '../model/live.ts';
@@ -63,17 +63,21 @@ export function createFakeProviders(world: FakeWorld): Providers {
     return out;
   }
 
+  /** A look at a server (a get, or a listing) moves its install on, as time would. */
+  function poll(s: LiveServer): LiveServer {
+    const n = (polls.get(s.id) ?? 0) + 1;
+    polls.set(s.id, n);
+    if (n >= world.installPolls && s.status === 'pending') Object.assign(s, { status: 'active', power: 'running', install: 'ok', ipv4: `192.0.2.${ipCounter++}` });
+    return { ...s };
+  }
+
   const compute: ComputeProvider = {
     name: 'vultr',
-    listServers: async () => world.servers.map((s) => ({ ...s })),
+    listServers: async () => world.servers.map(poll),
     listServersByTag: async (tag) => world.servers.filter((s) => s.tags.includes(tag)).map((s) => ({ ...s })),
     async getServer(id) {
       const s = world.servers.find((x) => x.id === id);
-      if (!s) return undefined;
-      const n = (polls.get(id) ?? 0) + 1;
-      polls.set(id, n);
-      if (n >= world.installPolls && s.status === 'pending') Object.assign(s, { status: 'active', power: 'running', install: 'ok', ipv4: `192.0.2.${ipCounter++}` });
-      return { ...s };
+      return s ? poll(s) : undefined;
     },
     async createServer(input: ServerCreateInput) {
       const existing = world.servers.find((s) => s.tags.includes(input.opTag));

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
+import { sleep } from '../timers.ts';
 
 export type ApiName = 'vultr' | 'cloudflare';
 
@@ -60,7 +61,7 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
   // Everything outside the failover lane passes this gate first, which leaves `reserve` per window free.
   const gate = reserve > 0 ? new PQueue({ ...paceOf({ ...settings, limit: settings.limit - reserve }), strict: true, concurrency: settings.concurrency ?? 16 }) : undefined;
   let holdUntil = 0;
-  let timer: NodeJS.Timeout | undefined;
+  let hold: AbortController | undefined;
   let started = 0;
   return {
     api,
@@ -80,12 +81,17 @@ export function createRateBudget(api: ApiName, settings: BudgetSettings): RateBu
       if (until <= holdUntil) return;
       holdUntil = until;
       queue.pause();
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = undefined;
-        queue.start();
-      }, ms);
-      timer.unref();
+      hold?.abort();
+      const current = new AbortController();
+      hold = current;
+      // Through `sleep`: a far-off retry-after never overflows a timer, and the wait keeps the process
+      // alive (an unref'd hold once let Node run out of work mid-command: exit 13, no output).
+      sleep(ms, current.signal).then(
+        () => {
+          if (hold === current) queue.start();
+        },
+        () => {},
+      );
     },
   };
 }

@@ -67,8 +67,10 @@ export interface ComputeProvider {
    * Creates a server, idempotently per `input.opTag`: if a server with that tag exists (an earlier
    * attempt, an interrupted run) it is returned instead; an ambiguous failure (the request may have
    * been applied) is resolved by looking for the tag again before another attempt. Safe to repeat.
+   * `lookedFirst`: the caller has just looked for the tag itself (one listing for many creates) and
+   * found nothing, so the first attempt is sent without a look of its own.
    */
-  createServer(input: ServerCreateInput): Promise<LiveServer>;
+  createServer(input: ServerCreateInput, opts?: { lookedFirst?: boolean }): Promise<LiveServer>;
   /** Changes label, tags or plan in place. Safe to repeat. */
   updateServer(id: string, patch: ServerUpdateInput): Promise<LiveServer>;
   /** Deletes a server; a server already gone counts as deleted. Safe to repeat. */

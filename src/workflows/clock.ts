@@ -4,6 +4,7 @@
  * tests and benches against a simulator.
  */
 import type { ApplyClock } from '../apply/types.ts';
+import { sleep } from '../timers.ts';
 
 export type Clock = ApplyClock;
 
@@ -12,7 +13,7 @@ export type Clock = ApplyClock;
  * so that a workflow waiting "five minutes" against a simulator at speed 100 waits three seconds.
  */
 export function scaledClock(now: () => number, speed: number): Clock {
-  return { now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / speed))) };
+  return { now, sleep: (ms) => sleep(ms / speed) };
 }
 
 /** Throws the signal's reason when it has been aborted: the check between steps of a workflow. */

@@ -7,11 +7,11 @@
  * after (d) leaves DNS on the new, healthy server for a rerun to finish.
  */
 import type { LiveServer } from '../model/live.ts';
-import { formatServerTags, parseServerTags } from '../model/ownership.ts';
-import { resolveNamed } from '../model/key-refs.ts';
-import { desiredHostname, serverCreateHash } from '../plan/server-request.ts';
+import { serverCreateRequest } from '../plan/server-request.ts';
+import { createInputOf } from '../apply/create-input.ts';
 import type { Manifests, ServerDoc } from '../model/types.ts';
-import { ProviderError, WorkflowError } from '../errors.ts';
+import { ProviderError, UnsafePlanError, WorkflowError } from '../errors.ts';
+import { parseServerTags } from '../model/ownership.ts';
 import type { Providers, ServerCreateInput } from '../providers/types.ts';
 import { checkAborted, sleepUnlessAborted, type Clock } from './clock.ts';
 import { flipRecords, longestTtlMs, pointingAt, readZones, recordsFollowing } from './dns-follow.ts';
@@ -59,6 +59,8 @@ export interface RebuildOptions {
   snapshot?: string;
   /** Only finish a rebuild already in progress; never start one. */
   resumeOnly?: boolean;
+  /** Start a rebuild of a protected server (`protect: true` or the live protect tag): replacing it is refused otherwise. */
+  force?: boolean;
 }
 
 export interface RebuildResult {
@@ -77,7 +79,8 @@ export interface RebuildResult {
 const DEFAULT_POLL_MS = 10_000;
 
 /**
- * Rebuilds (or finishes rebuilding) one server. Changes, in order: a snapshot (fresh policy only), a
+ * Rebuilds (or finishes rebuilding) one server; refuses (`UnsafePlanError`, nothing changed) to start
+ * on a protected server unless `opts.force`. Changes, in order: a snapshot (fresh policy only), a
  * new instance, DNS records, tags on the new instance, the old instance (deleted last). Safe to
  * repeat at any point: a rerun finds the successor by its tags and continues where the live state says.
  */
@@ -109,6 +112,11 @@ export async function rebuildServer(ctx: WorkflowContext, name: string, opts: Re
   let next = family.successor;
   if (!next && opts.resumeOnly) return { server: name, op: '', outcome: 'none', steps };
   const resumed = next !== undefined;
+  // A rebuild replaces the server, which `protect` forbids; one already in progress (started with
+  // --force) is finished, since stopping half-way helps nobody.
+  if (!resumed && !opts.force && (doc.spec.protect || parseServerTags(old.tags).marks?.protect)) {
+    throw new UnsafePlanError([`[${resource}] rebuild refused: the server is protected (protect: true) and a rebuild replaces it; pass --force to rebuild it anyway`]);
+  }
   const op = next?.ownership?.op ?? rebuildOpId(ctx.owner, name, old.id);
   const region = next?.region ?? targetRegion(doc.spec, old.region, opts.region);
   const installDeadline = (s: LiveServer): number => Date.parse(s.createdAt) + (doc.spec.rebuild?.installTimeout ?? 3_600_000);
@@ -195,27 +203,29 @@ function describe(s: LiveServer | undefined): string {
   return s ? `${s.status}/${s.power}/${s.install}${s.ipv4 ? ` ${s.ipv4}` : ''}` : 'not listed';
 }
 
-/** Creates the successor, tagged with the operation and the old server's id; waits out a pending snapshot. */
-async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage, poll: number): Promise<LiveServer> {
-  const name = doc.metadata.name;
-  const ownTags = formatServerTags({
-    ownership: { owner: ctx.owner, name, op, successorOf: old.id },
-    // The planner's own hash of the create-time inputs, so the next plan sees the successor as up to date.
-    createHash: serverCreateHash(doc),
-    ...(doc.spec.protect ? { protect: true } : {}),
+/**
+ * The successor's create input: the same builder as apply's creates (keys, script, user data, tags,
+ * `keelson:spec`), marked with the rebuild's operation and the old server's id. A key or script the
+ * account lacks fails the rebuild before anything is created, as it fails an apply.
+ */
+export async function successorInput(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage): Promise<ServerCreateInput> {
+  const needsCatalog = doc.spec.sshKeys.length > 0 || doc.spec.startupScript !== undefined;
+  const catalog = needsCatalog ? await ctx.providers.compute.catalog([]) : { os: [], sshKeys: [], startupScripts: [] };
+  const request = serverCreateRequest(doc, {
+    owner: ctx.owner, catalog, region, op, successorOf: old.id,
+    managed: { sshKeys: new Set(ctx.manifests.sshKeys.keys()), startupScripts: new Set(ctx.manifests.startupScripts.keys()) },
+    image: 'snapshotId' in image ? { snapshot: image.snapshot, snapshotId: image.snapshotId, waitForComplete: false } : { os: old.osName, osId: image.osId },
   });
-  const input: ServerCreateInput = {
-    region,
-    plan: doc.spec.plan,
-    image: 'snapshotId' in image ? { snapshotId: image.snapshotId } : { osId: image.osId },
-    label: name,
-    hostname: desiredHostname(doc),
-    tags: [...new Set([...parseServerTags(old.tags).userTags, ...ownTags])].sort(),
-    opTag: `keelson:op=${op}`,
-    ...(await keyAndScriptIds(ctx, doc)),
-    enableIpv6: doc.spec.enableIpv6,
-    ...(doc.spec.userData ? { userData: doc.spec.userData } : {}),
-  };
+  try {
+    return createInputOf(request, catalog);
+  } catch (err) {
+    throw new WorkflowError(`Server/${doc.metadata.name}`, 'rebuild', err instanceof Error ? err.message : String(err), { step: 'create' });
+  }
+}
+
+/** Creates the successor; waits out a pending snapshot. */
+async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveServer, op: string, region: string, image: RebuildImage, poll: number): Promise<LiveServer> {
+  const input = await successorInput(ctx, doc, old, op, region, image);
   for (;;) {
     checkAborted(ctx.signal);
     try {
@@ -226,16 +236,6 @@ async function createSuccessor(ctx: WorkflowContext, doc: ServerDoc, old: LiveSe
       await sleepUnlessAborted(ctx.clock, poll, ctx.signal);
     }
   }
-}
-
-/** SSH keys and startup script by id (managed ones by their markers); the catalog is read only when the server names any. */
-async function keyAndScriptIds(ctx: WorkflowContext, doc: ServerDoc): Promise<{ sshKeyIds: string[]; scriptId?: string }> {
-  const { sshKeys: names, startupScript } = doc.spec;
-  if (names.length === 0 && !startupScript) return { sshKeyIds: [] };
-  const { sshKeys, startupScripts } = await ctx.providers.compute.catalog();
-  const sshKeyIds = names.flatMap((k) => resolveNamed(sshKeys, ctx.owner, k, ctx.manifests.sshKeys.has(k))?.id ?? []);
-  const scriptId = startupScript ? resolveNamed(startupScripts, ctx.owner, startupScript, ctx.manifests.startupScripts.has(startupScript))?.id : undefined;
-  return { sshKeyIds, ...(scriptId ? { scriptId } : {}) };
 }
 
 /** Polls the health check until it passes `healthyThreshold` times in a row, or the deadline. */

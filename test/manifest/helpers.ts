@@ -21,3 +21,15 @@ export function writeRepo(files: Record<string, string | Uint8Array>, opts: { pr
   }
   return root;
 }
+
+/** A minimal valid Server document named `name`, with `extra` lines appended under `spec:`. */
+export const serverYaml = (name: string, extra = ''): string => `apiVersion: keelson.dev/v1
+kind: Server
+metadata:
+  name: ${name}
+spec:
+  region: ewr
+  plan: vc2-1c-1gb
+  image:
+    os: Ubuntu 24.04 LTS x64
+${extra}`;

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/manifest/load-project.ts';
 import { formatLocation } from '../../src/errors.ts';
-import { writeRepo } from './helpers.ts';
+import { serverYaml, writeRepo } from './helpers.ts';
 
-const server = (name: string, extra = ''): string => `apiVersion: keelson.dev/v1
-kind: Server
-metadata:
-  name: ${name}
-spec:
-  region: ewr
-  plan: vc2-1c-1gb
-  image:
-    os: Ubuntu 24.04 LTS x64
-${extra}`;
+const server = serverYaml;
 
 describe('loadProject', () => {
   it('loads the starter repository at the repo root', async () => {

@@ -24,6 +24,13 @@ export const bool = (description: string, dflt?: boolean): JsonSchema => ({ type
 export const int = (description: string, min: number, max: number, dflt?: number): JsonSchema => ({
   type: 'integer', description, minimum: min, maximum: max, ...(dflt === undefined ? {} : { default: dflt }),
 });
+/**
+ * A duration field with an upper bound (`maxDuration`, checked by keelson's validator): a bound a
+ * user would accept for the field, and one that keeps every wait far from what timers and dates hold.
+ */
+export const dur = (max: string, description: string, dflt?: string): JsonSchema => ({
+  type: 'string', $ref: '#/$defs/duration', maxDuration: max, ...(dflt === undefined ? {} : { default: dflt }), description,
+});
 export const list = (items: JsonSchema, description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'array', description, items, ...extra });
 
 /** "Exactly one of these fields": one branch per field (typed, so each branch compiles on its own in strict ajv). */
@@ -92,8 +99,8 @@ export const defs = {
       port: int('The port to check.', 1, 65535),
       path: str('The HTTP path to GET.', { default: '/health', pattern: '^/' }),
       expectStatus: int('The HTTP status that means healthy.', 100, 599, 200),
-      interval: { $ref: '#/$defs/duration', default: '5s', description: 'Time between checks.' },
-      timeout: { $ref: '#/$defs/duration', default: '2s', description: 'How long one check may take.' },
+      interval: dur('1h', 'Time between checks.', '5s'),
+      timeout: dur('5m', 'How long one check may take.', '2s'),
       healthyThreshold: int('Consecutive passes that make a target healthy.', 1, 100, 2),
       unhealthyThreshold: int('Consecutive failures that make a target unhealthy.', 1, 100, 3),
     },
@@ -110,8 +117,8 @@ export const defs = {
       passphraseEnv: { $ref: '#/$defs/envName', description: 'Environment variable holding the key passphrase.' },
       agent: bool('Use the SSH agent at $SSH_AUTH_SOCK.', false),
       knownHostsFile: str('Known-hosts file keelson checks host keys against (default .keelson/known_hosts).'),
-      connectTimeout: { $ref: '#/$defs/duration', default: '10s', description: 'Connection timeout.' },
-      commandTimeout: { $ref: '#/$defs/duration', default: '5m', description: 'Timeout of each remote step.' },
+      connectTimeout: dur('5m', 'Connection timeout.', '10s'),
+      commandTimeout: dur('6h', 'Timeout of each remote step.', '5m'),
     },
     [],
     { description: 'How keelson connects over SSH.' },
@@ -123,7 +130,7 @@ export const defs = {
       headers: { type: 'object', description: 'Extra headers with literal values.', additionalProperties: { $ref: '#/$defs/headerValue' } },
       headersFromEnv: { type: 'object', description: 'Extra headers whose values come from environment variables (name → variable).', additionalProperties: { $ref: '#/$defs/envName' } },
       signingSecretEnv: { $ref: '#/$defs/envName', description: 'Environment variable holding the HMAC-SHA256 secret; the signature goes in X-Keelson-Signature.' },
-      timeout: { $ref: '#/$defs/duration', default: '10s', description: 'Request timeout.' },
+      timeout: dur('5m', 'Request timeout.', '10s'),
     },
     ['url'],
     { description: 'An HTTP endpoint that receives a JSON body.' },

@@ -1,4 +1,4 @@
-import { bool, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, dur, exactlyOneOf, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const host = obj(
   {
@@ -74,9 +74,9 @@ export const deploymentSchema = kindSchema('Deployment', 'deployment.json', 'An 
       {
         path: str('HTTP path to GET on the new version.', { default: '/health', pattern: '^/' }),
         expectStatus: int('Status that means healthy.', 100, 599, 200),
-        interval: { $ref: '#/$defs/duration', default: '1s', description: 'Time between checks.' },
-        timeout: { $ref: '#/$defs/duration', default: '2s', description: 'Timeout of one check.' },
-        deadline: { $ref: '#/$defs/duration', default: '60s', description: 'Give up (and roll back) after this long.' },
+        interval: dur('1h', 'Time between checks.', '1s'),
+        timeout: dur('5m', 'Timeout of one check.', '2s'),
+        deadline: dur('6h', 'Give up (and roll back) after this long.', '60s'),
       },
       [],
       { description: 'The gate: traffic moves only once the new version answers.' },
@@ -99,9 +99,9 @@ export const deploymentSchema = kindSchema('Deployment', 'deployment.json', 'An 
     strategy: obj(
       {
         maxParallel: int('Hosts deployed at the same time.', 1, 100, 1),
-        drain: { $ref: '#/$defs/duration', default: '5s', description: 'Time the old version keeps running after the switch, for in-flight requests.' },
+        drain: dur('1h', 'Time the old version keeps running after the switch, for in-flight requests.', '5s'),
         keepPrevious: bool('Keep the previous version ready for `keelson rollback`.', true),
-        lockTtl: { $ref: '#/$defs/duration', default: '15m', description: 'A host lock older than this may be taken over.' },
+        lockTtl: dur('24h', 'A host lock older than this may be taken over.', '15m'),
       },
       [],
       { description: 'How hosts are rolled.' },

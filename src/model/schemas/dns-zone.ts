@@ -26,7 +26,7 @@ const record = obj(
     servers: list({ $ref: '#/$defs/name' }, 'Servers (by name) whose addresses this A/AAAA record set holds.', { minItems: 1, uniqueItems: true }),
     serverSelector: ref('selector'),
     priority: int('MX/SRV priority.', 0, 65535),
-    comment: str('A note on the record (keelson appends its ownership marker; the whole must fit the zone plan\'s limit).', { maxLength: 60 }),
+    comment: str('A note on the record (keelson appends its ownership marker; the whole must fit the zone plan\'s limit; "[k:…]" is reserved and refused).', { maxLength: 60 }),
     failover,
   },
   ['name', 'type'],

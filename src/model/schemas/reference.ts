@@ -66,7 +66,7 @@ function typeOf(node: JsonSchema, defs: Record<string, JsonSchema>): string {
   if (n.const !== undefined) return `\`${JSON.stringify(n.const)}\``;
   if (n.format === 'cron') return 'cron';
   if (n.format === 'timezone') return 'time zone';
-  if (n.$ref === undefined && node.$ref === '#/$defs/duration') return 'duration';
+  if (n.$ref === undefined && node.$ref === '#/$defs/duration') return typeof n.maxDuration === 'string' ? `duration ≤ ${n.maxDuration}` : 'duration';
   if (Array.isArray(n.oneOf) && !n.type) return (n.oneOf as JsonSchema[]).map((b) => typeOf(b, defs)).join(' \\| ');
   if (n.type === 'array') return `list of ${typeOf((n.items ?? {}) as JsonSchema, defs)}`;
   if (n.type === 'object') return 'map';

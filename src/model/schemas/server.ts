@@ -1,4 +1,4 @@
-import { bool, int, kindSchema, list, obj, ref, str } from './common.ts';
+import { bool, dur, int, kindSchema, list, obj, ref, str } from './common.ts';
 
 const dnsName = obj(
   {
@@ -55,7 +55,7 @@ export const serverSchema = kindSchema('Server', 'server.json', 'A virtual serve
     startupScript: str('A StartupScript manifest by name, or the name of a script already at the provider.', { minLength: 1 }),
     userData: str('Cloud-init user data (plain text).', { maxLength: 65536 }),
     enableIpv6: bool('Give the server an IPv6 address.', false),
-    tags: list(str('Tag.', { pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:=]{0,63}$' }), 'Extra provider tags (keelson adds its own ownership tags).', { uniqueItems: true }),
+    tags: list(str('Tag.', { pattern: '^[A-Za-z0-9][-A-Za-z0-9_.:=]{0,63}$' }), 'Extra provider tags (keelson adds its own ownership tags; tags starting with "keelson:" are reserved and refused).', { uniqueItems: true }),
     protect: bool('Never delete or replace this server.', false),
     healthCheck: ref('healthCheck'),
     dns: list(dnsName, 'DNS records that follow this server\'s address.'),
@@ -71,13 +71,13 @@ export const serverSchema = kindSchema('Server', 'server.json', 'A virtual serve
           ['start', 'end'],
           { description: 'Scheduled rebuilds start only inside this daily window.' },
         ),
-        jitter: { $ref: '#/$defs/duration', default: '0s', description: 'Random delay added to each scheduled run, to spread a fleet.' },
+        jitter: dur('24h', 'Random delay added to each scheduled run, to spread a fleet.', '0s'),
         rotateRegions: bool('Move to the next region of the pool (or `regions`) on every rebuild, for a new IP.', false),
         regions: list(str('Region id.', { pattern: '^[a-z0-9-]{2,16}$' }), 'Regions to rotate through when the server has no regionPool.', { uniqueItems: true, minItems: 1 }),
         snapshot: { $ref: '#/$defs/name', description: 'Snapshot to rebuild from (default: the image snapshot).' },
         freshSnapshot: bool('Take a new snapshot of the current server before rebuilding from it.', false),
-        drain: { $ref: '#/$defs/duration', description: 'How long to wait after the DNS flip before destroying the old server (default: the record TTL).' },
-        installTimeout: { $ref: '#/$defs/duration', default: '60m', description: 'How long to wait for the new server to be installed.' },
+        drain: dur('7d', 'How long to wait after the DNS flip before destroying the old server (default: the record TTL).'),
+        installTimeout: dur('24h', 'How long to wait for the new server to be installed.', '60m'),
       },
       [],
       { description: 'How and when the server is rebuilt.' },

@@ -4,7 +4,7 @@ export const snapshotSchema = kindSchema('Snapshot', 'snapshot.json', 'A named s
   {
     provider: { type: 'string', enum: ['vultr'], default: 'vultr', description: 'The provider that stores the snapshot.' },
     fromServer: { $ref: '#/$defs/name', description: 'The Server (by name) the snapshot is taken from.' },
-    description: str('Human description (keelson appends its ownership marker).', { maxLength: 120 }),
+    description: str('Human description (keelson appends its ownership marker; "[keelson:…]" is reserved and refused).', { maxLength: 120 }),
     refresh: obj(
       {
         schedule: ref('cron'),

@@ -21,11 +21,11 @@ export function createVultrProvider(client: VultrClient): ComputeProvider {
     return mine.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))[0];
   }
 
-  async function createServer(input: ServerCreateInput) {
+  async function createServer(input: ServerCreateInput, opts: { lookedFirst?: boolean } = {}) {
     if (!input.tags.includes(input.opTag)) throw new Error(`create for ${input.label}: the operation tag must be among the tags`);
     return writeOnce({
       attempts: CREATE_ATTEMPTS,
-      lookFirst: true,
+      lookFirst: opts.lookedFirst !== true,
       look: () => findByOp(input.opTag),
       act: async () => toLiveServer(await client.createInstance(toCreateBody(input))),
     });
