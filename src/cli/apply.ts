@@ -1,20 +1,18 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { applyPlan } from '../apply/executor.ts';
 import { reporterFor } from '../apply/progress.ts';
 import type { ApplyResult } from '../apply/types.ts';
-import { KeelsonError, UsageError } from '../errors.ts';
+import { KeelsonError, ManifestError, UnsafePlanError, UsageError } from '../errors.ts';
 import { useColor } from '../log.ts';
-import { observeAndPlan, observeScope } from '../pipeline.ts';
-import { assertFresh, assertPlanSafe, readPlanFile } from '../plan/index.ts';
+import { readPlanFile } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
-import { observe } from '../providers/observe.ts';
+import { appliedCount, reconcile } from '../reconcile/reconcile.ts';
+import type { ReconcileResult } from '../reconcile/types.ts';
 import { EXIT } from './exit.ts';
 import { ask } from './prompt.ts';
 import { formatPlan } from './plan.ts';
-import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
-import { finishRebuildsFor } from './rebuild.ts';
-import { runRemovedServerHooks } from './removed-servers.ts';
+import { connectFor, gitRevision, pollIntervalFor } from './session.ts';
 import { jsonApplyReporter, jsonEventLog } from './log-events.ts';
+import { workflowContext } from './workflow-session.ts';
 
 interface ApplyOptions {
   dir: string;
@@ -43,6 +41,25 @@ async function confirm(plan: Plan): Promise<boolean> {
 }
 
 /**
+ * The error a reconcile that did not end well stands for, for the one exit-code table (src/cli/exit.ts);
+ * undefined when it ended well.
+ */
+export function reconcileError(r: ReconcileResult): unknown {
+  switch (r.outcome) {
+    case 'invalid':
+      return new ManifestError(r.problems);
+    case 'refused':
+      return new UnsafePlanError(r.refusals.map((x) => x.message + (x.overridable && r.plan ? ` (override: --force ${r.plan.checksum.slice(0, 12)})` : '')));
+    case 'cancelled':
+      return r.error ?? new UsageError('apply cancelled');
+    case 'failed':
+      return r.failedStage === 'apply' && r.applied ? new ApplyFailedError(r.applied) : r.error;
+    default:
+      return undefined;
+  }
+}
+
+/**
  * `keelson apply [FILE]`: applies a fresh plan, or a saved one after checking that the live state
  * behind it has not moved. Refuses unsafe plans unless forced by checksum. Exit 0 when everything
  * applied, 1 naming every failed change. Killing it at any point and running it again converges.
@@ -57,56 +74,35 @@ export function applyCommand(): Command {
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do), 1 refused or failed (every failed change is named).')
     .action(async (file: string | undefined, opts: ApplyOptions, cmd: Command) => {
-      const { project, manifests } = await loadOrThrow(opts.dir);
-      const conn = await connectFor(project, manifests);
+      const events = jsonEventLog(cmd);
+      const reporter = events ? jsonApplyReporter(events) : reporterFor(process.stderr);
+      const say = (l: string) => process.stdout.write(`${l}\n`);
+      let result: ReconcileResult;
       try {
-        let plan: Plan;
-        let live;
-        if (file) {
-          plan = readPlanFile(file);
-          if (plan.owner !== project.owner) throw new UsageError(`${file} was planned for owner ${plan.owner}, this repository is ${project.owner}`);
-          live = await observe(conn.providers, observeScope(manifests));
-          assertFresh(plan, live);
-        } else {
-          // A rebuild a crash left half done is finished by its own workflow before anything is planned.
-          await finishRebuildsFor(project, manifests, conn);
-          ({ plan, live } = await observeAndPlan(project, manifests, conn.providers, { revision: await gitRevision(project.root) }));
-        }
-        process.stdout.write(`${formatPlan(plan, 'text', useColor(process.stdout))}\n`);
-        assertPlanSafe(plan, { force: opts.force });
-        if (plan.changes.length === 0) {
-          process.exitCode = EXIT.ok;
-          return;
-        }
-        if (!opts.yes && !file) {
-          if (!process.stdin.isTTY) throw new UsageError('apply needs --yes when stdin is not a terminal (or apply a reviewed plan file)');
-          if (!(await confirm(plan))) throw new UsageError('apply cancelled');
-        }
-        // Servers that left the manifests take their destroy hooks with them: run them from git history first.
-        await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));
-        const events = jsonEventLog(cmd);
-        const reporter = events ? jsonApplyReporter(events) : reporterFor(process.stderr);
-        let result: ApplyResult;
-        try {
-          result = await applyPlan(plan, {
-            providers: conn.providers,
-            zones: live.zones,
-            catalog: live.catalog,
-            snapshots: live.snapshots,
-            servers: live.servers,
-            parallelism: opts.parallelism,
-            pollIntervalMs: pollIntervalFor(conn),
-            onEvent: (e) => reporter.onEvent(e),
-          });
-        } finally {
-          reporter.close();
-        }
-        const done = result.results.filter((r) => r.status === 'done').length;
-        process.stdout.write(`applied ${done} of ${result.results.length} change(s) in ${(result.elapsedMs / 1000).toFixed(1)}s\n`);
-        if (!result.ok) throw new ApplyFailedError(result);
-        process.exitCode = EXIT.ok;
+        result = await reconcile({
+          source: async () => ({ dir: opts.dir, ...(file ? {} : { revision: await gitRevision(opts.dir) }) }),
+          connect: (project, manifests) => connectFor(project, manifests),
+          workflow: (project, manifests, conn) => workflowContext(project, manifests, conn),
+          ...(file && { savedPlan: { plan: readPlanFile(file), file } }),
+          ...(opts.force !== undefined && { force: opts.force }),
+          parallelism: opts.parallelism,
+          pollIntervalMs: (conn) => pollIntervalFor(conn),
+          confirm: async (plan) => {
+            if (opts.yes || file) return true;
+            if (!process.stdin.isTTY) throw new UsageError('apply needs --yes when stdin is not a terminal (or apply a reviewed plan file)');
+            if (!(await confirm(plan))) throw new UsageError('apply cancelled');
+            return true;
+          },
+          onPlan: (plan) => say(formatPlan(plan, 'text', useColor(process.stdout))),
+          onApplyEvent: (e) => reporter.onEvent(e),
+          say,
+        });
       } finally {
-        await conn.close();
+        reporter.close();
       }
+      if (result.applied) say(`applied ${appliedCount(result)} of ${result.changes.length} change(s) in ${(result.applied.elapsedMs / 1000).toFixed(1)}s`);
+      const err = reconcileError(result);
+      if (err !== undefined) throw err;
+      process.exitCode = EXIT.ok;
     });
 }
