@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { applyCommand } from './apply.ts';
+import { controllerCommand } from './controller.ts';
 import { registerDemo } from './demo.ts';
 import { deployCommand, rollbackCommand } from './deploy.ts';
 import { describeError } from './exit.ts';
@@ -47,6 +48,7 @@ Run \`keelson <verb> --help\` for a verb's options and exit codes.`,
   program.addCommand(rebuildCommand());
   program.addCommand(destroyCommand());
   program.addCommand(scheduleCommand());
+  program.addCommand(controllerCommand());
   program.addCommand(deployCommand());
   program.addCommand(rollbackCommand());
   program.addCommand(statusCommand());
