@@ -6,6 +6,7 @@
  * removed-server hooks read. An SSH deploy key comes from an environment variable and lives in a 0600
  * temp file removed at close (and at exit); host keys are always checked against the file the user gives.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,7 @@ function isSshRemote(url: string): boolean {
 export class GitSource {
   private git?: SimpleGit;
   private keyDir?: string;
+  private env: Record<string, string> = {};
   private readonly bare: string;
   private readonly trees: string;
   private readonly cleanupAtExit = () => {
@@ -72,6 +74,7 @@ export class GitSource {
     // Only what git needs: simple-git refuses editors, pagers and askpass programs in the environment.
     const from = this.opts.env ?? process.env;
     const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0' };
+    this.env = env;
     for (const k of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TMPDIR', 'USER', 'SSH_AUTH_SOCK', 'GIT_CONFIG_NOSYSTEM']) if (from[k] !== undefined) env[k] = from[k]!;
     if (isSshRemote(this.opts.repo)) {
       if (!this.opts.knownHosts) throw new UsageError(`--known-hosts is required for the SSH remote ${this.opts.repo}: host keys are always checked`);
@@ -132,14 +135,15 @@ export class GitSource {
   /** Git's own SSH-signature check against the allowed-signers file; always ok when none is configured. */
   async verify(commit: string): Promise<Verification> {
     if (!this.opts.allowedSigners) return { ok: true };
-    try {
-      const out = await this.g().raw(['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${resolve(this.opts.allowedSigners)}`, 'verify-commit', '--raw', commit]);
-      return { ok: true, signer: /principal "([^"]+)"/.exec(out)?.[1] };
-    } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      const reason = /no signature/i.test(text) ? 'the commit is not signed' : /no principal matched|not in allowed|could not verify|unknown/i.test(text) ? 'signed by a key not in the allowed signers' : `signature check failed: ${text.trim().split('\n')[0]}`;
-      return { ok: false, reason };
-    }
+    // Run directly: git's verdict is its exit status, which must not be read from its (stderr) text.
+    const r = await new Promise<{ code: number; text: string }>((done) => {
+      execFile('git', ['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${resolve(this.opts.allowedSigners!)}`, 'verify-commit', '--raw', commit],
+        { cwd: this.bare, env: this.env, timeout: 60_000 }, (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, text: `${stdout}${stderr}` }));
+    });
+    if (r.code === 0) return { ok: true, signer: /principal "([^"]+)"/.exec(r.text)?.[1] };
+    const text = r.text;
+    const reason = /no signature|^\s*$/i.test(text) ? 'the commit is not signed' : /no principal matched|not in allowed|could not verify|unknown/i.test(text) ? 'signed by a key not in the allowed signers' : `signature check failed: ${text.trim().split('\n')[0]}`;
+    return { ok: false, reason };
   }
 
   async describe(commit: string): Promise<CommitInfo> {
