@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
+import { benchController } from './controller.ts';
 import { benchDeploy } from './deploy.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
@@ -39,3 +40,4 @@ process.stdout.write(
 );
 await benchRebuild();
 await benchDeploy();
+await benchController();

@@ -125,15 +125,16 @@ export class Controller {
     const now = this.clock.now();
     this.lastTick = now;
     const head = await this.readHead();
+    let r: ReconcileResult | undefined;
     if (head && head !== this.handled) {
       this.handled = head;
-      await this.takeUp(head);
+      r = await this.takeUp(head);
     } else if (this.failure && head === this.failure.commit && now >= this.failure.retryAt) {
-      await this.run(this.failure.commit, 'retry');
+      r = await this.run(this.failure.commit, 'retry');
     } else if (this.inForce && !this.failure && now - this.lastDriftAt >= this.opts.driftIntervalMs) {
-      await this.run(this.inForce.commit, 'drift');
+      r = await this.run(this.inForce.commit, 'drift');
     }
-    if (!this.stopping.signal.aborted) await this.runSchedules();
+    if (!this.stopping.signal.aborted) await this.runSchedules(r?.outcome === 'in-sync' || r?.outcome === 'applied' ? r : undefined);
   }
 
   private async readHead(): Promise<string | undefined> {
@@ -157,15 +158,15 @@ export class Controller {
     }
   }
 
-  private async takeUp(commit: string): Promise<void> {
+  private async takeUp(commit: string): Promise<ReconcileResult | undefined> {
     const v = await this.opts.source.verify(commit);
     if (!v.ok) {
       this.failure = undefined;
       await this.events.emit({ event: 'commit.refused', resource: `commit/${commit.slice(0, 12)}`, message: `commit ${commit} refused: ${v.reason}; nothing applied`, key: { revision: commit } });
       this.firstDone = true;
-      return;
+      return undefined;
     }
-    await this.run(commit, 'commit');
+    return this.run(commit, 'commit');
   }
 
   private connectionFor = async (project: ProjectConfig, manifests: Manifests): Promise<Connection> => {
@@ -235,12 +236,23 @@ export class Controller {
     }
   }
 
-  private async runSchedules(): Promise<void> {
+  /**
+   * Starts due refreshes and rebuilds. Reads the live servers and snapshots only when something is
+   * scheduled, and not at all when this tick's reconcile just observed them (before it applied: the
+   * instances it created are young and never due, and a rebuild in progress is counted from tags).
+   */
+  private async runSchedules(observed?: ReconcileResult): Promise<void> {
     const f = this.inForce;
     if (!f || !this.conn || this.failure) return;
+    const rebuilds = [...f.manifests.servers.values()].some((s) => s.spec.rebuild?.schedule);
+    const refreshes = [...f.manifests.snapshots.values()].some((s) => s.spec.refresh);
+    if (!rebuilds && !refreshes) return;
     try {
       const providers = this.conn.providers;
-      const [servers, snapshots] = await Promise.all([providers.compute.listServers(), f.manifests.snapshots.size ? providers.compute.listSnapshots() : Promise.resolve([])]);
+      const fresh = observed?.outcome === 'in-sync' ? observed.live : undefined;
+      const [servers, snapshots] = fresh
+        ? [fresh.servers, fresh.snapshots]
+        : await Promise.all([providers.compute.listServers(), refreshes ? providers.compute.listSnapshots() : Promise.resolve([])]);
       const now = this.clock.now();
       for (const s of await runRefreshes(providers, dueRefreshes(f.project, f.manifests, servers, snapshots, now))) {
         await this.events.emit({ event: 'snapshot.refreshed', resource: `Snapshot/${s.snapshot}`, message: `[Snapshot/${s.snapshot}] refreshed (slot ${new Date(s.slot).toISOString()}): ${s.id}`, key: { snapshot: s.snapshot, slot: s.slot } });

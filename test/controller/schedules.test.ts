@@ -78,5 +78,5 @@ describe('scheduled rebuilds and refreshes', () => {
     expect(again.controller.events.recent.filter((e) => e.event === 'rebuild.started' || e.event === 'snapshot.refreshed')).toEqual([]);
     expect((await instances(t)).map((s) => s.id).sort()).toEqual(after.map((s) => s.id).sort());
     expect(again.controller.status().last?.outcome).toBe('in-sync');
-  });
+  }, 180_000);
 });
