@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { parseDuration } from '../model/duration.ts';
@@ -8,6 +8,8 @@ import { createRateBudget } from '../providers/rate-budget.ts';
 import { readSecretEnv, registerSecret } from '../secrets.ts';
 import { GitSource } from '../controller/git-source.ts';
 import { startEndpoints } from '../controller/http.ts';
+import { isLoopback, STATUS_PASSWORD_ENV, STATUS_TOKEN_ENV, STATUS_USER_ENV, statusAuthFrom, type StatusAuthMode } from '../controller/status-page/auth.ts';
+import { renderStatusPage } from '../controller/status-page/render.ts';
 import { Controller } from '../controller/loop.ts';
 import { countingBudget, createMetrics } from '../controller/metrics.ts';
 import { EXIT } from './exit.ts';
@@ -28,6 +30,7 @@ interface ControllerFlags {
   sshKeyEnv: string;
   webhookSecretEnv: string;
   shutdownDeadline: number;
+  statusAuth: StatusAuthMode;
 }
 
 function duration(v: string): number {
@@ -69,11 +72,13 @@ export function controllerCommand(): Command {
     .option('--ssh-key-env <var>', 'environment variable holding the SSH deploy key', 'KEELSON_GIT_SSH_KEY')
     .option('--webhook-secret-env <var>', 'environment variable holding the webhook secret (unset: POST /hooks/git answers 404)', 'KEELSON_WEBHOOK_SECRET')
     .option('--shutdown-deadline <duration>', 'how long SIGTERM waits for running steps to reach a safe point', duration, 30_000)
+    .addOption(new Option('--status-auth <mode>', `protect / and /api/status: bearer (token in ${STATUS_TOKEN_ENV}) or basic (${STATUS_USER_ENV} and ${STATUS_PASSWORD_ENV})`).choices(['none', 'bearer', 'basic']).default('none'))
     .addHelpText('after', '\nRuns until SIGTERM/SIGINT (exit 0). Exit 64 on a bad flag, 1 when the first clone fails.')
     .action(async (flags: ControllerFlags) => {
       const listen = parseListen(flags.listen);
       const log = createLogger();
       const env = process.env;
+      const statusAuth = statusAuthFrom(flags.statusAuth, env);
       const hookSecret = readSecretEnv(env, flags.webhookSecretEnv);
       registerSecret(hookSecret);
       await mkdir(flags.stateDir, { recursive: true });
@@ -99,11 +104,15 @@ export function controllerCommand(): Command {
       });
       const endpoints = await startEndpoints({
         healthy: () => controller.healthy(), ready: () => controller.ready(), registry: metrics.registry, status: () => controller.status(),
+        page: () => renderStatusPage(controller.status(), { now: Date.now() }), ...(statusAuth && { statusAuth }),
         ...(hookSecret && { hookSecret }), onHook: () => controller.poke(),
       }, listen.host, listen.port).catch((err: unknown) => {
         throw new UsageError(`--listen ${flags.listen}: ${err instanceof Error ? err.message : String(err)}`);
       });
       log.info({ repo: flags.repo, branch: flags.branch, listen: endpoints.url }, 'controller started');
+      if (!statusAuth && !isLoopback(listen.host)) {
+        log.warn({ listen: endpoints.url }, `the status page and /api/status are served on ${listen.host}, not loopback, without protection: anyone who reaches it reads the fleet; set --status-auth bearer or basic`);
+      }
       const stop = () => {
         log.info('stopping: no new work; waiting for running steps to reach a safe point');
         void controller.stop();

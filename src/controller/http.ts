@@ -1,13 +1,14 @@
 /**
  * The controller's HTTP endpoints: `/healthz` (the loop ticked lately), `/readyz` (the first reconcile
  * finished), `/metrics` (Prometheus text), `/api/status` (the status snapshot as JSON) and the git
- * webhook receiver `POST /hooks/git`, which checks a GitHub-style `X-Hub-Signature-256` HMAC over the
+ * webhook receiver `POST /hooks/git` (and `/`, the status page), which checks a GitHub-style `X-Hub-Signature-256` HMAC over the
  * exact body with a timing-safe compare before it triggers anything.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { StatusAuth } from './status-page/auth.ts';
 
 /** Webhook bodies larger than this are refused (413) before any signature work. */
 export const MAX_HOOK_BODY = 1024 * 1024;
@@ -17,6 +18,10 @@ export interface EndpointHandlers {
   ready(): boolean;
   registry: Registry;
   status(): unknown;
+  /** The status page (`GET /`), rendered from the same snapshot. */
+  page?(): string;
+  /** Protects `/` and `/api/status` (`--status-auth`); health, readiness and metrics stay open for probes. */
+  statusAuth?: StatusAuth;
   /** The webhook secret, or undefined when webhooks are off (the receiver then answers 404). */
   hookSecret?: string;
   /** A valid webhook arrived: look at the remote now. */
@@ -73,7 +78,14 @@ async function handle(h: EndpointHandlers, req: IncomingMessage, res: ServerResp
     return send(res, 202, 'fetching\n');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
+  if ((path === '/' || path === '/api/status') && h.statusAuth && !h.statusAuth.check(req.headers.authorization)) {
+    res.setHeader('www-authenticate', h.statusAuth.challenge);
+    return send(res, 401, 'authentication required\n');
+  }
   switch (path) {
+    case '/':
+      if (!h.page) return send(res, 404, 'not found\n');
+      return send(res, 200, h.page(), 'text/html; charset=utf-8');
     case '/healthz':
       return h.healthy() ? send(res, 200, 'ok\n') : send(res, 503, 'the loop has not ticked within 3 intervals\n');
     case '/readyz':

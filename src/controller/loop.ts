@@ -20,6 +20,7 @@ import { recordReconcile } from './metrics.ts';
 import { realControllerClock, type ControllerOptions, type LastReconcile, type StatusSnapshot, type Trigger } from './options.ts';
 import { RebuildRunner } from './rebuilds.ts';
 import { dueRefreshes, runRefreshes } from './schedules.ts';
+import { buildFleet } from './status-page/fleet.ts';
 
 interface InForce {
   commit: string;
@@ -45,6 +46,8 @@ export class Controller {
   private lastDriftAt = 0;
   private lastTick?: number;
   private last?: LastReconcile;
+  /** The last reconcile that observed the providers (the status page's fleet rows). */
+  private observed?: { result: ReconcileResult; project: ProjectConfig; manifests: Manifests };
   private firstDone = false;
   private conn?: Connection;
   private connKey?: string;
@@ -201,6 +204,7 @@ export class Controller {
     const end = this.clock.now();
     recordReconcile(this.opts.metrics, r, trigger, (end - t0) / 1000, end);
     this.last = summarize(r, trigger, t0, end);
+    if (r.live && r.project && r.manifests) this.observed = { result: r, project: r.project, manifests: r.manifests };
     this.firstDone = true;
     if (r.outcome === 'cancelled') return r;
     if (drift || (r.outcome !== 'failed' && r.outcome !== 'invalid')) this.lastDriftAt = end;
@@ -267,6 +271,7 @@ export class Controller {
   /** Everything the status page shows, as plain data. */
   status(): StatusSnapshot {
     const iso = (ms: number) => new Date(ms).toISOString();
+    const fleet = this.observed && buildFleet({ ...this.observed, rebuilds: this.rebuilds, now: this.clock.now() });
     return {
       branch: this.opts.branch,
       ...(this.head && { head: this.head }),
@@ -282,6 +287,7 @@ export class Controller {
         held: this.rebuilds.held.map((h) => ({ server: h.server, reason: h.reason, ...(h.retryAt !== undefined && { retryAt: iso(h.retryAt) }) })),
       },
       events: [...this.events.recent],
+      ...(fleet && { fleet }),
     };
   }
 }

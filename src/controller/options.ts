@@ -11,6 +11,7 @@ import type { WorkflowContext } from '../workflows/rebuild.ts';
 import type { RecordedEvent } from './events.ts';
 import type { CommitInfo, Verification } from './git-source.ts';
 import type { ControllerMetrics } from './metrics.ts';
+import type { FleetView } from './status-page/fleet.ts';
 
 /** Time, injected: tests drive the loop without sleeping. `sleep` ends early when `signal` aborts. */
 export interface ControllerClock {
@@ -112,4 +113,6 @@ export interface StatusSnapshot {
   refused?: { revision: string; checksum: string };
   rebuilds: { running: { server: string; region: string; since: string }[]; held: { server: string; reason: DeferReason; retryAt?: string }[] };
   events: RecordedEvent[];
+  /** The fleet at the last reconcile that observed the providers; absent before the first. */
+  fleet?: FleetView;
 }
