@@ -104,7 +104,7 @@ export function controllerCommand(): Command {
       });
       const endpoints = await startEndpoints({
         healthy: () => controller.healthy(), ready: () => controller.ready(), registry: metrics.registry, status: () => controller.status(),
-        page: () => renderStatusPage(controller.status(), { now: Date.now() }), ...(statusAuth && { statusAuth }),
+        page: () => renderStatusPage(controller.status()), ...(statusAuth && { statusAuth }),
         ...(hookSecret && { hookSecret }), onHook: () => controller.poke(),
       }, listen.host, listen.port).catch((err: unknown) => {
         throw new UsageError(`--listen ${flags.listen}: ${err instanceof Error ? err.message : String(err)}`);

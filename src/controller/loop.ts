@@ -273,6 +273,7 @@ export class Controller {
     const iso = (ms: number) => new Date(ms).toISOString();
     const fleet = this.observed && buildFleet({ ...this.observed, rebuilds: this.rebuilds, now: this.clock.now() });
     return {
+      generatedAt: iso(this.clock.now()),
       branch: this.opts.branch,
       ...(this.head && { head: this.head }),
       ...(this.inForce && { applied: { ...this.inForce.info, at: iso(this.inForce.at) } }),

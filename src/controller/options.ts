@@ -102,6 +102,8 @@ export interface LastReconcile {
 
 /** Everything the status page renders; plain JSON. */
 export interface StatusSnapshot {
+  /** When this snapshot was taken, on the controller's clock. */
+  generatedAt: string;
   branch: string;
   head?: CommitInfo;
   applied?: CommitInfo & { at: string };

@@ -9,8 +9,8 @@ import type { DnsRow, FleetView, Health, ServerRow, SyncStatus } from './fleet.t
 import { STYLESHEET } from './style.ts';
 
 export interface RenderOptions {
-  /** For ages ("3 min ago"); the page's clock, injected for tests. */
-  now: number;
+  /** For ages ("3 min ago"); default: the snapshot's `generatedAt` (the controller's clock). */
+  now?: number;
   /** Seconds between reloads; 0 turns the refresh off. */
   refreshSeconds?: number;
 }
@@ -125,12 +125,13 @@ function events(s: StatusSnapshot, now: number): Safe {
 }
 
 /** The whole page. */
-export function renderStatusPage(s: StatusSnapshot, opts: RenderOptions): string {
+export function renderStatusPage(s: StatusSnapshot, opts: RenderOptions = {}): string {
   const refresh = opts.refreshSeconds ?? 30;
+  const now = opts.now ?? Date.parse(s.generatedAt);
   return `<!doctype html>
-${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 ${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}<title>keelson · ${s.branch}</title><style>${raw(STYLESHEET)}</style></head>
-<body>${header(s, opts.now)}${lastReconcile(s.last, opts.now)}${fleetTables(s.fleet, opts.now)}${events(s, opts.now)}
+<body>${header(s, now)}${lastReconcile(s.last, now)}${fleetTables(s.fleet, now)}${events(s, now)}
 <footer class="muted"><p>Read-only. The same data as JSON: <a href="api/status">/api/status</a>.</p></footer></body></html>`.safe}
 `;
 }

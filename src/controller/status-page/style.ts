@@ -4,7 +4,7 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1200px;padding:12px}
 h1{font-size:1.3rem;margin:.2rem 0 .6rem}h2{font-size:1.05rem;margin:1.4rem 0 .4rem}
-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}

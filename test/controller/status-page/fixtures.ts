@@ -12,7 +12,7 @@ export function server(name: string, extra: Partial<ServerRow> = {}): ServerRow 
 
 export function healthy(servers: ServerRow[] = [server('web-1'), server('web-2', { ipv4: '192.0.2.11' })]): StatusSnapshot {
   return {
-    branch: 'main', head: commit, applied: { ...commit, at: at(20) }, ready: true, lastTick: at(1),
+    generatedAt: new Date(NOW).toISOString(), branch: 'main', head: commit, applied: { ...commit, at: at(20) }, ready: true, lastTick: at(1),
     last: { trigger: 'drift', revision: commit.hash, outcome: 'in-sync', at: at(1), ms: 840, counts: { create: 0, update: 0, replace: 0, delete: 0 }, refusals: [], problems: [], changes: [] },
     rebuilds: { running: [], held: [] },
     events: [{ event: 'reconcile.recovered', resource: 'commit/a1b2c3d4e5f6', message: 'reconcile of a1b2c3d4e5f6 applied', key: {}, at: at(20), idempotencyKey: 'k1', deliveryErrors: [] }],
