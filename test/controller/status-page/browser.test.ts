@@ -15,6 +15,7 @@ import { renderStatusPage } from '../../../src/controller/status-page/render.ts'
 import { writeProject, type RecordDesc } from '../../helpers/project.ts';
 import { startTestSim, type TestSim } from '../../helpers/sim.ts';
 import { openSource, startHarness, type Harness } from '../harness.ts';
+import { validateStatus } from './schema.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts');
@@ -84,6 +85,7 @@ describe('the status page in Chromium', () => {
       expect((await fetch(`${ep.url}/api/status`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
       const json = await (await fetch(`${ep.url}/api/status`, { headers: { authorization: `Bearer ${CANARY}` } })).text();
       expect(json).not.toContain(CANARY);
+      expect(validateStatus(JSON.parse(json)), JSON.stringify(validateStatus.errors)).toBe(true);
 
       const requests: string[] = [];
       const errors: string[] = [];

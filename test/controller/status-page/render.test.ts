@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatusPage } from '../../../src/controller/status-page/render.ts';
 import { healthy, NOW, server } from './fixtures.ts';
+import { validateStatus } from './schema.ts';
 
 const render = (s: ReturnType<typeof healthy>) => renderStatusPage(s, { now: NOW });
 /** The text of the <tr> rows of one section's table body. */
@@ -98,6 +99,13 @@ describe('status page', () => {
     expect(page).toContain('nothing applied yet');
     expect(page).toContain('not observed yet: no reconcile has reached its observe stage');
     expect(page).not.toContain('id="servers"');
+  });
+
+  it('every fixture is valid against schemas/status.json, and the schema refuses a wrong one', () => {
+    const s = healthy([server('web-1', { rebuild: { running: { since: new Date(NOW).toISOString() }, held: 'fleet-limit' } })]);
+    s.backoff = { revision: 'b', attempt: 2, retryAt: new Date(NOW).toISOString() };
+    expect(validateStatus(JSON.parse(JSON.stringify(s))), JSON.stringify(validateStatus.errors)).toBe(true);
+    expect(validateStatus({ ...s, fleet: { ...s.fleet, servers: [{ ...server('x'), health: 'fine' }] } })).toBe(false);
   });
 
   it('hostile strings render as text, in content and in attributes', () => {
