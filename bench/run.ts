@@ -7,6 +7,7 @@ import { benchDeploy } from './deploy.ts';
 import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
+import { benchStatusPage } from './status-page.ts';
 import { benchValidate } from './validate.ts';
 
 await benchValidate();
@@ -41,3 +42,4 @@ process.stdout.write(
 await benchRebuild();
 await benchDeploy();
 await benchController();
+await benchStatusPage();
