@@ -34,8 +34,9 @@ export function age(iso: string, now: number): Safe {
   return h`<time datetime="${iso}" title="${iso}">${d >= 0 ? `${text} ago` : `in ${text}`}</time>`;
 }
 
-function cells(labels: string[], values: Safe[]): Safe {
-  return h`<tr>${values.map((v, i) => h`<td data-label="${labels[i]}">${v}</td>`)}</tr>`;
+/** One row. The narrow-screen labels of its cells come from the stylesheet (`LABELS`), not from each cell: a 1,000-row page stays small. */
+function cells(values: Safe[]): Safe {
+  return h`<tr>${values.map((v) => h`<td>${v}</td>`)}</tr>`;
 }
 
 function table(id: string, title: string, labels: string[], rows: Safe[], empty: string): Safe {
@@ -88,7 +89,7 @@ const SERVER_COLS = ['Server', 'Region', 'Plan', 'Addresses', 'State', 'Health',
 
 function serverRow(s: ServerRow, now: number): Safe {
   const addrs = s.ipv4 || s.ipv6 ? h`${[s.ipv4, s.ipv6].filter(Boolean).map((a) => h`<code>${a}</code> `)}` : NOT_OBSERVED;
-  return cells(SERVER_COLS, [
+  return cells([
     h`<strong>${s.name}</strong>${s.change ? h`<br><span class="muted">${s.change}</span>` : ''}`, h`${s.region}`, h`${s.plan}`, addrs,
     s.state ? h`${s.state}` : h`<span class="muted">not live</span>`, badge(HEALTH[s.health]), badge(SYNC[s.sync]),
     rebuildCell(s.rebuild, now), s.bandwidth ? h`${NOT_OBSERVED} of ${s.bandwidth.limitGB} GB` : h`<span class="muted">no limit set</span>`,
@@ -98,7 +99,7 @@ function serverRow(s: ServerRow, now: number): Safe {
 const DNS_COLS = ['Name', 'Type', 'Declared', 'In DNS', 'Targets', 'Failover', 'Sync'];
 
 function dnsRow(d: DnsRow): Safe {
-  return cells(DNS_COLS, [
+  return cells([
     h`<strong>${d.name}</strong>${d.comment ? h`<br><span class="muted">${d.comment}</span>` : ''}`, h`${d.type}`,
     h`${d.declared.map((v) => h`<code>${v}</code> `)}`,
     d.live.length ? h`${d.live.map((v) => h`<code>${v}</code> `)}` : h`<span class="muted">none</span>`,
@@ -112,17 +113,24 @@ function fleetTables(f: FleetView | undefined, now: number): Safe {
   return h`<p class="muted">Fleet as observed ${age(f.observedAt, now)}${f.revision ? h` for <code>${f.revision.slice(0, 12)}</code>` : ''}.</p>
 ${table('servers', 'Servers', SERVER_COLS, f.servers.map((s) => serverRow(s, now)), 'no servers declared')}
 ${table('dns', 'DNS names', DNS_COLS, f.dns.map(dnsRow), 'no DNS records declared')}
-${table('deployments', 'Deployments', ['Deployment', 'Targets', 'Version per host'], f.deployments.map((d) => cells(['Deployment', 'Targets', 'Version per host'], [h`<strong>${d.name}</strong>`, h`${d.targets.join(', ')}`, NOT_OBSERVED])), 'no deployments declared')}
-${table('snapshots', 'Snapshots', ['Snapshot', 'State', 'Age', 'Kept', 'Sync'], f.snapshots.map((s) => cells(['Snapshot', 'State', 'Age', 'Kept', 'Sync'], [h`<strong>${s.name}</strong>`, s.state ? h`${s.state}` : h`<span class="muted">none live</span>`, s.createdAt ? age(s.createdAt, now) : h`—`, h`${s.count}`, badge(SYNC[s.sync])])), 'no snapshots declared')}`;
+${table('deployments', 'Deployments', ['Deployment', 'Targets', 'Version per host'], f.deployments.map((d) => cells([h`<strong>${d.name}</strong>`, h`${d.targets.join(', ')}`, NOT_OBSERVED])), 'no deployments declared')}
+${table('snapshots', 'Snapshots', ['Snapshot', 'State', 'Age', 'Kept', 'Sync'], f.snapshots.map((s) => cells([h`<strong>${s.name}</strong>`, s.state ? h`${s.state}` : h`<span class="muted">none live</span>`, s.createdAt ? age(s.createdAt, now) : h`—`, h`${s.count}`, badge(SYNC[s.sync])])), 'no snapshots declared')}`;
 }
 
 function events(s: StatusSnapshot, now: number): Safe {
   const cols = ['When', 'Event', 'Resource', 'Message', 'Notifiers'];
-  return table('events', 'Events', cols, s.events.slice(0, 50).map((e) => cells(cols, [
+  return table('events', 'Events', cols, s.events.slice(0, 50).map((e) => cells([
     age(e.at, now), h`<code>${e.event}</code>`, h`${e.resource}`, h`${e.message}`,
     e.deliveryErrors.length ? h`<span class="bad">✗ ${e.deliveryErrors.join('; ')}</span>` : h`<span class="ok">✓ no delivery errors</span>`,
   ])), 'no events yet');
 }
+
+const TABLES: [string, string[]][] = [
+  ['servers', SERVER_COLS], ['dns', DNS_COLS], ['deployments', ['Deployment', 'Targets', 'Version per host']],
+  ['snapshots', ['Snapshot', 'State', 'Age', 'Kept', 'Sync']], ['events', ['When', 'Event', 'Resource', 'Message', 'Notifiers']],
+];
+/** Per-column labels for the stacked narrow-screen layout (our own constant strings, no user text). */
+const LABELS = `@media (max-width:700px){${TABLES.map(([id, cols]) => cols.map((c, i) => `#${id} td:nth-child(${i + 1})::before{content:"${c}: "}`).join('')).join('')}}`;
 
 /** The whole page. */
 export function renderStatusPage(s: StatusSnapshot, opts: RenderOptions = {}): string {
@@ -130,7 +138,7 @@ export function renderStatusPage(s: StatusSnapshot, opts: RenderOptions = {}): s
   const now = opts.now ?? Date.parse(s.generatedAt);
   return `<!doctype html>
 ${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
-${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}<title>keelson · ${s.branch}</title><style>${raw(STYLESHEET)}</style></head>
+${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}<title>keelson · ${s.branch}</title><style>${raw(STYLESHEET + LABELS)}</style></head>
 <body>${header(s, now)}${lastReconcile(s.last, now)}${fleetTables(s.fleet, now)}${events(s, now)}
 <footer class="muted"><p>Read-only. The same data as JSON: <a href="api/status">/api/status</a>.</p></footer></body></html>`.safe}
 `;

@@ -18,6 +18,6 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
  table,tbody,tr,td{display:block;width:100%}
  tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .6rem;padding:.2rem .4rem}
  td{border:0;padding:.15rem 0}
- td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem}
+ td::before{color:var(--muted);font-size:.8rem}
 }
 `;
