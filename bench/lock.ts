@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startLeaderElection, DEFAULT_ELECTION, type LeaderElection } from '../src/coordination/election.ts';
 import { acquireLock } from '../src/lock/lock.ts';
-import { repoWithRemote } from '../test/helpers/git-remote.ts';
+import { repoWithRemote } from '../test/helpers/lock-remote.ts';
 import { havePostgres, startPostgres } from '../test/helpers/postgres.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { benchApply } from './apply.ts';
 import { benchCreates, printCreates } from './create-fleet.ts';
+import { benchController } from './controller.ts';
 import { benchDeploy } from './deploy.ts';
 import { benchFailover } from './failover.ts';
 import { benchLock } from './lock.ts';
@@ -15,6 +16,7 @@ import type { PlanBench } from './plan.ts';
 import { benchRebuild } from './rebuild.ts';
 import { benchSimulator } from './sim.ts';
 import { benchStartup, printStartup } from './startup.ts';
+import { benchStatusPage } from './status-page.ts';
 import { benchValidate } from './validate.ts';
 
 // First, while nothing else of the bench has warmed or loaded the machine.
@@ -62,6 +64,8 @@ await benchRebuild();
 await benchFailover();
 console.log(`(${loadNote()})`);
 await benchDeploy();
+await benchController();
+await benchStatusPage();
 await benchLock();
 
 // Before (as measured when issues 10 and 16 were filed, on this kind of 2-core machine) and after (this run).

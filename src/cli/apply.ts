@@ -1,21 +1,19 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { applyPlan } from '../apply/executor.ts';
 import { reporterFor } from '../apply/progress.ts';
 import type { ApplyResult } from '../apply/types.ts';
-import { KeelsonError, UsageError } from '../errors.ts';
+import { KeelsonError, ManifestError, UnsafePlanError, UsageError } from '../errors.ts';
 import { useColor } from '../log.ts';
-import { observeAndPlan, observeScope } from '../pipeline.ts';
-import { assertFresh, assertPlanSafe, readPlanFile } from '../plan/index.ts';
+import { readPlanFile } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
-import { observe } from '../providers/observe.ts';
+import { appliedCount, reconcile } from '../reconcile/reconcile.ts';
+import type { ReconcileResult } from '../reconcile/types.ts';
 import { EXIT, exitHelp } from './exit.ts';
 import { confirmOrDecline } from './prompt.ts';
 import { formatPlan } from './plan.ts';
-import { connectFor, gitRevision, loadOrThrow, pollIntervalFor } from './session.ts';
-import { finishRebuildsFor } from './rebuild.ts';
-import { runRemovedServerHooks } from './removed-servers.ts';
+import { connectFor, gitRevision, pollIntervalFor } from './session.ts';
 import { jsonApplyReporter, jsonEventLog } from './log-events.ts';
 import { locked, withLockOptions, type Guard, type LockFlags } from './lock-guard.ts';
+import { workflowContext } from './workflow-session.ts';
 
 interface ApplyOptions extends LockFlags {
   force?: string;
@@ -39,6 +37,25 @@ function positiveInt(v: string): number {
 }
 
 /**
+ * The error a reconcile that did not end well stands for, for the one exit-code table (src/cli/exit.ts);
+ * undefined when it ended well.
+ */
+export function reconcileError(r: ReconcileResult): unknown {
+  switch (r.outcome) {
+    case 'invalid':
+      return new ManifestError(r.problems);
+    case 'refused':
+      return new UnsafePlanError(r.refusals.map((x) => x.message + (x.overridable && r.plan ? ` (override: --force ${r.plan.checksum.slice(0, 12)})` : '')));
+    case 'cancelled':
+      return r.error ?? new UsageError('apply cancelled');
+    case 'failed':
+      return r.failedStage === 'apply' && r.applied ? new ApplyFailedError(r.applied) : r.error;
+    default:
+      return undefined;
+  }
+}
+
+/**
  * `keelson apply [FILE]`: applies a fresh plan, or a saved one after checking that the live state
  * behind it has not moved. Refuses unsafe plans unless forced by checksum. Exit 0 when everything
  * applied, 1 naming every failed change. Killing it at any point and running it again converges.
@@ -53,57 +70,40 @@ export function applyCommand(): Command {
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .addHelpText('after', exitHelp('apply'))
     .action(locked('apply', async (file: string | undefined, opts: ApplyOptions, cmd: Command, guard: Guard) => {
-      const { project, manifests } = await loadOrThrow(opts.dir);
-      const conn = await connectFor(project, manifests);
-      conn.providers = guard.providers(conn.providers);
+      const events = jsonEventLog(cmd);
+      const reporter = events ? jsonApplyReporter(events) : reporterFor(process.stderr);
+      const say = (l: string) => process.stdout.write(`${l}\n`);
+      let result: ReconcileResult;
       try {
-        let plan: Plan;
-        let live;
-        if (file) {
-          plan = readPlanFile(file);
-          if (plan.owner !== project.owner) throw new UsageError(`${file} was planned for owner ${plan.owner}, this repository is ${project.owner}`);
-          live = await observe(conn.providers, observeScope(manifests));
-          assertFresh(plan, live);
-        } else {
-          // A rebuild a crash left half done is finished by its own workflow before anything is planned.
-          await finishRebuildsFor(project, manifests, conn);
-          ({ plan, live } = await observeAndPlan(project, manifests, conn.providers, { revision: await gitRevision(project.root) }));
-        }
-        process.stdout.write(`${formatPlan(plan, 'text', useColor(process.stdout))}\n`);
-        assertPlanSafe(plan, { force: opts.force });
-        if (plan.changes.length === 0) {
-          process.exitCode = EXIT.ok;
-          return;
-        }
-        if (!opts.yes && !file) {
-          await confirmOrDecline('apply', `Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `, 'yes');
-        }
-        // Servers that left the manifests take their destroy hooks with them: run them from git history first.
-        await runRemovedServerHooks(plan, project, manifests, conn, (l) => process.stdout.write(`${l}\n`));
-        const events = jsonEventLog(cmd);
-        const reporter = events ? jsonApplyReporter(events) : reporterFor(process.stderr);
-        let result: ApplyResult;
-        try {
-          result = await applyPlan(plan, {
-            providers: conn.providers,
-            zones: live.zones,
-            catalog: live.catalog,
-            snapshots: live.snapshots,
-            servers: live.servers,
-            parallelism: opts.parallelism,
-            pollIntervalMs: pollIntervalFor(conn),
-            onEvent: (e) => reporter.onEvent(e),
-            fence: guard.fence,
-          });
-        } finally {
-          reporter.close();
-        }
-        const done = result.results.filter((r) => r.status === 'done').length;
-        process.stdout.write(`applied ${done} of ${result.results.length} change(s) in ${(result.elapsedMs / 1000).toFixed(1)}s\n`);
-        if (!result.ok) throw new ApplyFailedError(result);
-        process.exitCode = EXIT.ok;
+        result = await reconcile({
+          source: async () => ({ dir: opts.dir, ...(file ? {} : { revision: await gitRevision(opts.dir) }) }),
+          // Every provider write waits on the lock's fence: a run whose lock was taken over stops before it.
+          connect: async (project, manifests) => {
+            const conn = await connectFor(project, manifests);
+            conn.providers = guard.providers(conn.providers);
+            return conn;
+          },
+          lock: { acquire: async () => ({ assertHeld: guard.fence, release: async () => {} }) },
+          workflow: (project, manifests, conn) => workflowContext(project, manifests, conn),
+          ...(file && { savedPlan: { plan: readPlanFile(file), file } }),
+          ...(opts.force !== undefined && { force: opts.force }),
+          parallelism: opts.parallelism,
+          pollIntervalMs: (conn) => pollIntervalFor(conn),
+          confirm: async (plan) => {
+            if (opts.yes || file) return true;
+            await confirmOrDecline('apply', `Apply ${plan.changes.length} change(s) (checksum ${plan.checksum.slice(0, 12)})? Type yes: `, 'yes');
+            return true;
+          },
+          onPlan: (plan) => say(formatPlan(plan, 'text', useColor(process.stdout))),
+          onApplyEvent: (e) => reporter.onEvent(e),
+          say,
+        });
       } finally {
-        await conn.close();
+        reporter.close();
       }
+      if (result.applied) say(`applied ${appliedCount(result)} of ${result.changes.length} change(s) in ${(result.applied.elapsedMs / 1000).toFixed(1)}s`);
+      const err = reconcileError(result);
+      if (err !== undefined) throw err;
+      process.exitCode = EXIT.ok;
     }));
 }

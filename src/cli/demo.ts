@@ -2,17 +2,18 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { loadProject } from '../manifest/load-project.ts';
-import { applyPlan } from '../apply/executor.ts';
 import { lineReporter } from '../apply/progress.ts';
 import { useColor } from '../log.ts';
-import { observeAndPlan } from '../pipeline.ts';
-import { assertPlanSafe } from '../plan/index.ts';
-import { connectEndpoints, simulatorEndpoints } from '../providers/connect.ts';
+import type { Manifests, ProjectConfig } from '../model/types.ts';
+import { connectEndpoints, simulatorEndpoints, type Connection } from '../providers/connect.ts';
+import { appliedCount, reconcile } from '../reconcile/reconcile.ts';
+import { reconcileError } from './apply.ts';
 import { startSimulator } from '../sim/index.ts';
 import { EXIT, exitHelp } from './exit.ts';
 import { formatPlan } from './plan.ts';
 import { paintFor, problemLine, summarizeManifests } from './report.ts';
 import { loadOrThrow, simulatorSeed } from './session.ts';
+import { workflowContext } from './workflow-session.ts';
 
 /** keelson's own checkout (where manifests/ and examples/ live), whatever the working directory. */
 const PACKAGE_ROOT = join(import.meta.dirname, '..', '..');
@@ -29,31 +30,34 @@ export const DEMO_EXAMPLE = 'two-region-saas';
 
 /**
  * validate → plan → apply → plan on one example, against an embedded simulator started for the demo
- * (fast clock, so installs take a second). Changes nothing outside the simulator. Returns whether the
- * final plan is empty.
+ * (fast clock, so installs take a second), through the same reconcile `keelson apply` and the
+ * controller run. Changes nothing outside the simulator. Returns whether the final plan is empty.
  */
 export async function planApplyDemo(dir: string, out: NodeJS.WriteStream = process.stdout): Promise<boolean> {
-  const { project, manifests } = await loadOrThrow(dir);
+  const { manifests } = await loadOrThrow(dir);
   const sim = await startSimulator({ speed: 600, seed: simulatorSeed(manifests) });
   const color = useColor(out);
   const say = (s: string) => out.write(`${s}\n`);
+  const shown = relative(process.cwd(), dir);
   try {
     say(`\n== simulator at ${sim.url} (embedded; nothing real is touched)`);
-    const conn = connectEndpoints(simulatorEndpoints(sim), project.providers);
-    say(`\n== keelson plan --dir ${relative(process.cwd(), dir)}\n`);
-    const first = await observeAndPlan(project, manifests, conn.providers);
-    say(formatPlan(first.plan, 'text', color));
-    assertPlanSafe(first.plan);
-    say(`\n== keelson apply --dir ${relative(process.cwd(), dir)}\n`);
-    const result = await applyPlan(first.plan, {
-      providers: conn.providers, zones: first.live.zones, catalog: first.live.catalog, snapshots: first.live.snapshots, servers: first.live.servers,
-      pollIntervalMs: 100, onEvent: lineReporter(out).onEvent,
-    });
-    say(`applied ${result.results.filter((r) => r.status === 'done').length} of ${result.results.length} change(s)`);
+    const conn = connectEndpoints(simulatorEndpoints(sim));
+    const base = {
+      source: async () => ({ dir }),
+      connect: async () => conn,
+      keepConnection: true,
+      workflow: (project: ProjectConfig, m: Manifests, c: Connection) => workflowContext(project, m, c),
+      pollIntervalMs: () => 100,
+      say,
+    };
+    say(`\n== keelson apply --dir ${shown}\n`);
+    const first = await reconcile({ ...base, onPlan: (p) => say(formatPlan(p, 'text', color)), onApplyEvent: lineReporter(out).onEvent });
+    if (first.applied) say(`applied ${appliedCount(first)} of ${first.changes.length} change(s)`);
+    const err = reconcileError(first);
+    if (err !== undefined) throw err;
     say(`\n== keelson plan (again: should be empty)\n`);
-    const second = await observeAndPlan(project, manifests, conn.providers);
-    say(formatPlan(second.plan, 'text', color));
-    return result.ok && second.plan.changes.length === 0;
+    const second = await reconcile({ ...base, apply: false, onPlan: (p) => say(formatPlan(p, 'text', color)) });
+    return second.outcome === 'in-sync';
   } finally {
     await sim.stop();
   }

@@ -36,6 +36,7 @@ export const VERBS: readonly Verb[] = [
   verb('rebuild [options] <server>', 'rebuild a server from its snapshot: create → wait installed → move DNS → drain → carry bandwidth → destroy old', async (p) => p.addCommand((await import('./rebuild.ts')).rebuildCommand())),
   verb('destroy [options] <server>', "destroy a server: its DNS records, destroy hooks, keelson's snapshots of it, then the instance", async (p) => p.addCommand((await import('./destroy.ts')).destroyCommand())),
   verb('schedule [options]', 'list the next scheduled rebuilds (slot, jitter and window applied) and the concurrency limits', async (p) => p.addCommand((await import('./schedule.ts')).scheduleCommand())),
+  verb('controller [options]', 'follow a git branch: reconcile every commit and every drift, run the schedules, serve health and metrics', async (p) => p.addCommand((await import('./controller.ts')).controllerCommand())),
   verb('deploy [options] <name>', 'deploy a Deployment blue/green over SSH: start the new version, wait until healthy, switch nginx, stop the old', async (p) => p.addCommand((await import('./deploy.ts')).deployCommand())),
   verb('rollback [options] <name>', 'switch each host back to its previous version (kept by the last deploy), health-gated', async (p) => p.addCommand((await import('./deploy.ts')).rollbackCommand())),
   verb('status [options] [name]', "show, per host, each Deployment's live version, and each Server's bandwidth this month against its limit (reads only)", async (p) => p.addCommand((await import('./status.ts')).statusCommand())),

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import type { Manifests, ProjectConfig } from '../model/types.ts';
-import type { Connection } from '../providers/connect.ts';
 import { UsageError } from '../errors.ts';
-import { finishRebuilds } from '../workflows/resume.ts';
-import { rebuildServer, type RebuildResult } from '../workflows/rebuild.ts';
+import { rebuildLine } from '../reconcile/reconcile.ts';
+import { rebuildServer } from '../workflows/rebuild.ts';
 import { EXIT, exitHelp } from './exit.ts';
 import { jsonEventLog } from './log-events.ts';
 import { connectFor, loadOrThrow } from './session.ts';
@@ -16,10 +14,6 @@ interface RebuildOptions extends LockFlags {
   force?: boolean;
 }
 
-function summary(r: RebuildResult): string {
-  if (r.outcome === 'none') return `[Server/${r.server}] no rebuild in progress`;
-  return `[Server/${r.server}] ${r.outcome === 'resumed' ? 'finished the rebuild in progress' : 'rebuilt'}: ${r.oldId} → ${r.newId} in ${r.region} (${r.ipv4})`;
-}
 
 /**
  * `keelson rebuild SERVER [--region R] [--snapshot NAME]`: rebuilds a server, or finishes the rebuild
@@ -47,16 +41,10 @@ export function rebuildCommand(): Command {
           ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
           ...(opts.force ? { force: true } : {}),
         });
-        process.stdout.write(`${summary(r)}\n`);
+        process.stdout.write(`${rebuildLine(r)}\n`);
         process.exitCode = EXIT.ok;
       } finally {
         await conn.close();
       }
     }));
-}
-
-/** apply's first stage: finish rebuilds left in progress, printing what it did. */
-export async function finishRebuildsFor(project: ProjectConfig, manifests: Manifests, conn: Connection): Promise<void> {
-  const done = await finishRebuilds(workflowContext(project, manifests, conn));
-  for (const r of done) process.stdout.write(`${summary(r)}\n`);
 }

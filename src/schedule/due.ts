@@ -1,6 +1,6 @@
 /**
  * What to start now: the pure decision of which scheduled rebuilds are due at a given time, under
- * the fleet-wide and per-region limits. Meant for the controller's tick (not built yet); tests call it
+ * the fleet-wide and per-region limits. The controller's tick calls it (src/controller/schedules.ts); tests call it
  * with fixed times.
  */
 import type { RebuildLimits, ServerDoc } from '../model/types.ts';

@@ -9,7 +9,7 @@ import { LockLostError } from '../../src/errors.ts';
 import { fenceProviders } from '../../src/lock/fence.ts';
 import { acquireLock } from '../../src/lock/lock.ts';
 import { runCli, simEnv } from '../helpers/cli.ts';
-import { repoWithRemote } from '../helpers/git-remote.ts';
+import { repoWithRemote } from '../helpers/lock-remote.ts';
 import { writeProject, type ProjectDesc } from '../helpers/project.ts';
 import { startTestSim, writeCalls, type TestSim } from '../helpers/sim.ts';
 

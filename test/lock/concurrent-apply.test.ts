@@ -14,7 +14,7 @@ import { lockStatus } from '../../src/lock/admin.ts';
 import { observeAndPlan } from '../../src/pipeline.ts';
 import { connectEndpoints, simulatorEndpoints } from '../../src/providers/connect.ts';
 import { startSimulator, type Simulator, type SimResponseEvent } from '../../src/sim/index.ts';
-import { repoWithRemote, type RepoWithRemote } from '../helpers/git-remote.ts';
+import { repoWithRemote, type RepoWithRemote } from '../helpers/lock-remote.ts';
 import { loadOk, writeProject, type ProjectDesc } from '../helpers/project.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'keelson.js');

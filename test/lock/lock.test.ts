@@ -8,7 +8,7 @@ import { lockStatus, releaseLock } from '../../src/lock/admin.ts';
 import { redactUrl } from '../../src/lock/git-remote.ts';
 import { acquireLock, describeEvent, type LockEvent } from '../../src/lock/lock.ts';
 import type { LockHolder } from '../../src/lock/record.ts';
-import { repoWithRemote, type RepoWithRemote } from '../helpers/git-remote.ts';
+import { repoWithRemote, type RepoWithRemote } from '../helpers/lock-remote.ts';
 
 const alice: LockHolder = { user: 'alice', host: 'laptop', pid: 101 };
 const bob: LockHolder = { user: 'bob', host: 'ci-7', pid: 202, ci: 'https://github.com/acme/infra/actions/runs/9' };

@@ -40,7 +40,7 @@ export const projectSchema = kindSchema('Project', 'project.json', 'The project 
     ),
     rebuilds: obj(
       {
-        maxConcurrent: int('Rebuilds running at once across the whole fleet (scheduled rebuilds; enforced by the controller, not built yet).', 1, 1000, 10),
+        maxConcurrent: int('Rebuilds running at once across the whole fleet (scheduled rebuilds, enforced by `keelson controller`).', 1, 1000, 10),
         maxPerRegion: int('Rebuilds building in one region at once.', 1, 1000, 5),
       },
       [],

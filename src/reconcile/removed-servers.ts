@@ -10,9 +10,8 @@ import { simpleGit } from 'simple-git';
 import { loadProject } from '../manifest/load-project.ts';
 import type { Manifests, ProjectConfig, ServerDoc } from '../model/types.ts';
 import type { Plan } from '../plan/types.ts';
-import type { Connection } from '../providers/connect.ts';
 import { runDestroyHooks } from '../workflows/destroy.ts';
-import { clockFor } from './workflow-session.ts';
+import type { WorkflowContext } from '../workflows/rebuild.ts';
 
 /** The newest committed definition of each named Server, looking back `maxCommits` commits. Read-only. */
 export async function previousServerDocs(project: ProjectConfig, names: string[], maxCommits = 50): Promise<Map<string, ServerDoc>> {
@@ -50,7 +49,7 @@ export async function previousServerDocs(project: ProjectConfig, names: string[]
  * Runs the destroy hooks of every Server the plan deletes because it left the manifests (once each:
  * hook marks on the instance are honoured). A Server not found in the history is reported, not an error.
  */
-export async function runRemovedServerHooks(plan: Plan, project: ProjectConfig, manifests: Manifests, conn: Connection, say: (line: string) => void): Promise<void> {
+export async function runRemovedServerHooks(plan: Plan, project: ProjectConfig, manifests: Manifests, workflow: WorkflowContext, say: (line: string) => void): Promise<void> {
   const anchors = new Map<string, Extract<Plan['changes'][number]['payload'], { op: 'server.delete' }>['server']>();
   for (const c of plan.changes) {
     if (c.kind !== 'Server' || c.action !== 'delete' || c.payload.op !== 'server.delete' || manifests.servers.has(c.name)) continue;
@@ -65,7 +64,7 @@ export async function runRemovedServerHooks(plan: Plan, project: ProjectConfig, 
       continue;
     }
     if (doc.spec.destroyHooks.length === 0) continue;
-    const ctx = { providers: conn.providers, owner: project.owner, manifests, clock: clockFor(conn), root: project.root };
+    const ctx = { providers: workflow.providers, owner: project.owner, manifests, clock: workflow.clock, root: project.root };
     const r = await runDestroyHooks(ctx, doc, anchors.get(name)!);
     say(`[Server/${name}] destroy hooks: ${r.run.length ? `ran ${r.run.join(', ')}` : 'none to run'}${r.skipped.length ? `, already done ${r.skipped.join(', ')}` : ''}`);
   }
