@@ -12,7 +12,7 @@ import { isLoopback, STATUS_PASSWORD_ENV, STATUS_TOKEN_ENV, STATUS_USER_ENV, sta
 import { renderStatusPage } from '../controller/status-page/render.ts';
 import { Controller } from '../controller/loop.ts';
 import { countingBudget, createMetrics } from '../controller/metrics.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, exitHelp } from './exit.ts';
 import { connectFor } from './session.ts';
 import { workflowContext } from './workflow-session.ts';
 
@@ -73,7 +73,7 @@ export function controllerCommand(): Command {
     .option('--webhook-secret-env <var>', 'environment variable holding the webhook secret (unset: POST /hooks/git answers 404)', 'KEELSON_WEBHOOK_SECRET')
     .option('--shutdown-deadline <duration>', 'how long SIGTERM waits for running steps to reach a safe point', duration, 30_000)
     .addOption(new Option('--status-auth <mode>', `protect / and /api/status: bearer (token in ${STATUS_TOKEN_ENV}) or basic (${STATUS_USER_ENV} and ${STATUS_PASSWORD_ENV})`).choices(['none', 'bearer', 'basic']).default('none'))
-    .addHelpText('after', '\nRuns until SIGTERM/SIGINT (exit 0). Exit 64 on a bad flag, 1 when the first clone fails.')
+    .addHelpText('after', `\nRuns until SIGTERM or SIGINT.${exitHelp('controller')}`)
     .action(async (flags: ControllerFlags) => {
       const listen = parseListen(flags.listen);
       const log = createLogger();

@@ -33,6 +33,7 @@ export const VERB_EXITS = {
   rebuild: { ok: 'rebuilt (or the rebuild in progress finished)', failure: 'refused (a protected server without `--force`) or a step failed (the reason is printed)', usage: '', config: '' },
   destroy: { ok: 'destroyed (or already gone)', failure: 'refused or a step failed', declined: '', usage: '', config: '' },
   schedule: { ok: 'listed', failure: '', usage: '' },
+  controller: { ok: 'stopped by SIGTERM or SIGINT after running steps reached a safe point', failure: 'could not start: the repository could not be cloned, the listen address is taken, or a setting is missing', usage: '', config: '' },
   deploy: { ok: 'every host succeeded', failure: 'a host failed (the rest were left on their version), a lock is held, or the manifests are invalid', usage: '', config: '' },
   rollback: { ok: 'every host rolled back', failure: 'as `deploy`', usage: '', config: '' },
   status: { ok: 'everything could be read', failure: 'a host or provider could not be read, or the manifests are invalid', usage: '', config: '' },

@@ -53,6 +53,7 @@ export class Controller {
   private connKey?: string;
   private readonly stopping = new AbortController();
   private wake = new AbortController();
+  private poked = false;
   private running?: Promise<void>;
   private stopped?: Promise<void>;
 
@@ -70,6 +71,7 @@ export class Controller {
 
   /** Look at the remote now (a valid webhook). */
   poke(): void {
+    this.poked = true;
     this.wake.abort();
   }
 
@@ -91,8 +93,11 @@ export class Controller {
     for (const l of this.opts.sideLoops ?? []) void l.start(ctx);
     this.running = (async () => {
       while (!this.stopping.signal.aborted) {
+        this.poked = false;
         await this.tick();
         if (this.stopping.signal.aborted) break;
+        // A webhook that came during the tick is not lost: look at the remote again at once.
+        if (this.poked) continue;
         this.wake = new AbortController();
         const both = AbortSignal.any([this.wake.signal, this.stopping.signal]);
         await this.clock.sleep(this.nextWait(), both);

@@ -1,5 +1,5 @@
 /**
- * The one reconcile: source → load → resume (finish interrupted rebuilds) → observe → plan → check →
+ * The one reconcile: source → load → observe → resume (finish interrupted rebuilds, then observe again) → plan → check →
  * hooks (destroy hooks of removed servers) → apply → result. `keelson apply`, `keelson demo` and the
  * controller all run it and differ only in the options they pass; the CLI renders the value it returns.
  * Never throws: every failure comes back as `outcome: 'failed'` with the stage and the error. Safe to
@@ -15,6 +15,7 @@ import { assertFresh, checkPlan, type Plan } from '../plan/index.ts';
 import { planChanges } from '../plan/plan.ts';
 import type { Connection } from '../providers/connect.ts';
 import { observe } from '../providers/observe.ts';
+import { rebuildsInProgress } from '../workflows/family.ts';
 import { finishRebuilds } from '../workflows/resume.ts';
 import { runRemovedServerHooks } from './removed-servers.ts';
 import type { LockLease, ReconcileOptions, ReconcileResult, StageName } from './types.ts';
@@ -64,16 +65,20 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult
     const writing = opts.apply !== false;
     if (writing && opts.lock) lease = await opts.lock.acquire({ revision: tree.revision });
     const ctx = opts.workflow(project, manifests, conn);
-    if (writing && !opts.savedPlan) {
-      // A rebuild a crash left half done is finished by its own workflow before anything is planned.
+    const look = () => stage('observe', () => observe(conn!.providers, { ...observeScope(manifests), now: () => new Date(now()) }));
+    let live = await look();
+    const interrupted = rebuildsInProgress(live.servers, project.owner).some((f) => manifests.servers.has(f.name));
+    if (writing && !opts.savedPlan && interrupted) {
+      // A rebuild a crash left half done is finished by its own workflow before anything is planned;
+      // found from the observation itself, so a reconcile with none costs no extra call.
       out.rebuilds = await stage('resume', async () => {
         await fence();
         const done = await finishRebuilds({ ...ctx, ...(opts.signal && { signal: opts.signal }) });
         for (const r of done) say(rebuildLine(r));
         return done;
       });
+      live = await look();
     }
-    const live = await stage('observe', () => observe(conn!.providers, { ...observeScope(manifests), now: () => new Date(now()) }));
     out.live = live;
     const plan = await stage('plan', async () => planFor(opts, project, manifests, live, tree.revision));
     out.plan = plan;

@@ -10,10 +10,14 @@ import type { Plan, Refusal } from '../plan/index.ts';
 import type { Connection } from '../providers/connect.ts';
 import type { RebuildResult, WorkflowContext } from '../workflows/rebuild.ts';
 
-/** The named stages, in the order they run. `hooks` runs the destroy hooks of removed servers before apply deletes them. */
+/**
+ * The named stages, in the order they run. `resume` runs only when the observation shows a rebuild a
+ * crash left half done (then observe runs again); `hooks` runs the destroy hooks of removed servers
+ * before apply deletes them.
+ */
 export type StageName = 'source' | 'load' | 'resume' | 'observe' | 'plan' | 'check' | 'hooks' | 'apply' | 'result';
 
-export const STAGES: readonly StageName[] = ['source', 'load', 'resume', 'observe', 'plan', 'check', 'hooks', 'apply', 'result'];
+export const STAGES: readonly StageName[] = ['source', 'load', 'observe', 'resume', 'plan', 'check', 'hooks', 'apply', 'result'];
 
 /**
  * How a reconcile ended:

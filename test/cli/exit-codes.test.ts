@@ -26,6 +26,7 @@ const MISSING: Record<Verb, string[]> = {
   rebuild: ['rebuild'],
   destroy: ['destroy'],
   schedule: ['schedule', '--count'],
+  controller: ['controller', '--repo'],
   deploy: ['deploy'],
   rollback: ['rollback'],
   status: ['status', '--only'],

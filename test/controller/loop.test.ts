@@ -104,6 +104,29 @@ describe('keelson controller loop', () => {
     expect(h.controller.events.recent.some((e) => e.event === 'drift.corrected')).toBe(true);
   });
 
+  it('--no-self-heal: drift is reported once, not applied', async () => {
+    await h.cleanup();
+    h = await startHarness(t.sim, { selfHeal: false });
+    await push(desc('192.0.2.10'), 'good');
+    await openSource(h);
+    await h.controller.tick();
+    const zone = (await t.conn.providers.dns.listZones()).find((z) => z.name === 'example.com')!;
+    const rec = (await t.conn.providers.dns.listRecords(zone)).find((r) => r.type === 'A' && r.fqdn === 'www.example.com')!;
+    await fetch(`${t.sim.cloudflareBaseUrl}/zones/${zone.id}/dns_records/batch`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.sim.tokens.cloudflare}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ patches: [{ id: rec.id, content: '198.51.100.66' }] }),
+    });
+    const before = writeCalls(t.sim);
+    h.clock.advance(600_000);
+    await h.controller.tick();
+    h.clock.advance(600_000);
+    await h.controller.tick();
+    expect(writeCalls(t.sim)).toBe(before);
+    expect(await records(t)).toEqual(['198.51.100.66']);
+    expect(h.controller.status().last?.outcome).toBe('planned');
+    expect(h.controller.events.recent.filter((e) => e.event === 'drift.found')).toHaveLength(1);
+  });
+
   it('a refused plan is not applied, is reported once, and is not retried until the commit or live state changes', async () => {
     const safety = { maxChangePercent: 10, minCountForPercent: 1 };
     await push(desc('192.0.2.10', { safety }), 'good');

@@ -34,7 +34,7 @@ describe('reconcile', () => {
     expect(r.revision).toBe('abc123');
     expect(r.plan?.revision).toBe('abc123');
     expect(r.changes.map((c) => c.status)).toEqual(['done', 'done']);
-    expect(r.stages.map((s) => s.stage)).toEqual(['source', 'load', 'resume', 'observe', 'plan', 'check', 'hooks', 'apply', 'result']);
+    expect(r.stages.map((s) => s.stage)).toEqual(['source', 'load', 'observe', 'plan', 'check', 'hooks', 'apply', 'result']);
     const again = await reconcile(options(dir));
     expect(again.outcome).toBe('in-sync');
     expect(again.changes).toEqual([]);
@@ -72,7 +72,7 @@ describe('reconcile', () => {
     const lock = { acquire: async () => ({ assertHeld: async () => void calls.push('held'), release: async () => void calls.push('released') }) };
     const r = await reconcile(options(dir, { lock, connect: async () => { await t.sim.stop(); return t.conn; } }));
     expect(r.outcome).toBe('failed');
-    expect(['resume', 'observe']).toContain(r.failedStage);
+    expect(r.failedStage).toBe('observe');
     expect(r.message).toBeTruthy();
     expect(calls.at(-1)).toBe('released');
   });
