@@ -4,7 +4,6 @@ import type { ApplyResult } from '../apply/types.ts';
 import { KeelsonError, ManifestError, UnsafePlanError, UsageError } from '../errors.ts';
 import { useColor } from '../log.ts';
 import { readPlanFile } from '../plan/index.ts';
-import type { Plan } from '../plan/types.ts';
 import { appliedCount, reconcile } from '../reconcile/reconcile.ts';
 import type { ReconcileResult } from '../reconcile/types.ts';
 import { EXIT, exitHelp } from './exit.ts';

@@ -15,7 +15,7 @@ import { assertFresh, checkPlan, type Plan } from '../plan/index.ts';
 import { planChanges } from '../plan/plan.ts';
 import type { Connection } from '../providers/connect.ts';
 import { observe } from '../providers/observe.ts';
-import { rebuildsInProgress } from '../workflows/family.ts';
+import { rebuildsInProgress } from '../model/server-family.ts';
 import { finishRebuilds } from '../workflows/resume.ts';
 import { runRemovedServerHooks } from './removed-servers.ts';
 import type { LockLease, ReconcileOptions, ReconcileResult, StageName } from './types.ts';
