@@ -14,6 +14,8 @@ import { planRebuilds } from './schedules.ts';
 interface Running {
   region: string;
   since: number;
+  /** The workflow step now running (from its step events), for the status page. */
+  step?: string;
   done: Promise<void>;
 }
 
@@ -38,7 +40,12 @@ export class RebuildRunner {
       const done = (async () => {
         await this.events.emit({ event: 'rebuild.started', resource: `Server/${d.server}`, message: `[Server/${d.server}] scheduled rebuild started (slot ${slot}) in ${d.region}`, key });
         try {
-          const r = await rebuildServer({ ...ctx, signal }, d.server, { region: d.region });
+          const onStep: WorkflowContext['onStep'] = (e) => {
+            ctx.onStep?.(e);
+            const run = this.running.get(d.server);
+            if (run && e.state === 'start') run.step = e.step;
+          };
+          const r = await rebuildServer({ ...ctx, signal, onStep }, d.server, { region: d.region });
           this.metrics.rebuilds.inc({ result: 'done' });
           await this.events.emit({ event: 'rebuild.done', resource: `Server/${d.server}`, message: `[Server/${d.server}] rebuilt: ${r.oldId} → ${r.newId} in ${r.region}`, key, details: { newId: r.newId, region: r.region } });
         } catch (err) {

@@ -52,6 +52,10 @@ describe('scheduled rebuilds and refreshes', () => {
     // ewr allows one at a time: web-a and web-c start, web-b waits for its region.
     expect([...h.controller.rebuilds.running.keys()].sort()).toEqual(['web-a', 'web-c']);
     expect(h.controller.status().rebuilds.held).toEqual([{ server: 'web-b', reason: 'region-limit' }]);
+    // The status page shows the step a running rebuild is at, from the workflow's own step events.
+    const stepOf = () => h.controller.rebuilds.running.get('web-a')?.step;
+    for (let i = 0; i < 10_000 && stepOf() === undefined && h.controller.rebuilds.running.has('web-a'); i++) await new Promise((r) => setImmediate(r));
+    expect(['snapshot', 'create', 'install', 'health', 'dns', 'drain', 'bandwidth', 'destroy-old']).toContain(stepOf());
     expect(await h.metrics.registry.getSingleMetricAsString('keelson_rebuilds_held')).toContain('keelson_rebuilds_held{reason="region-limit"} 1');
     await h.controller.rebuilds.settle();
     expect(h.controller.events.recent.filter((e) => e.event === 'rebuild.done').map((e) => e.resource).sort()).toEqual(['Server/web-a', 'Server/web-c']);

@@ -27,7 +27,7 @@ export interface ServerRow {
   sync: SyncStatus;
   /** What the last plan wanted to change, when anything. */
   change?: string;
-  rebuild?: { running?: { since: string }; next?: string; held?: string };
+  rebuild?: { running?: { since: string; step?: string }; next?: string; held?: string };
   bandwidth?: { limitGB: number };
 }
 
@@ -93,7 +93,7 @@ export interface FleetInputs {
   result: ReconcileResult;
   project: ProjectConfig;
   manifests: Manifests;
-  rebuilds: { running: ReadonlyMap<string, { since: number }>; held: readonly { server: string; reason: string }[] };
+  rebuilds: { running: ReadonlyMap<string, { since: number; step?: string }>; held: readonly { server: string; reason: string }[] };
   now: number;
 }
 
@@ -121,7 +121,7 @@ export function buildFleet({ result, project, manifests, rebuilds, now }: FleetI
     const held = rebuilds.held.find((h) => h.server === name);
     const next = d.spec.rebuild && !running ? scheduledStart(name, d.spec.rebuild, now) : undefined;
     const rebuild = running || held || next
-      ? { ...(running && { running: { since: iso(running.since) } }), ...(next && { next: iso(next.startAt) }), ...(held && { held: held.reason }) }
+      ? { ...(running && { running: { since: iso(running.since), ...(running.step && { step: running.step }) } }), ...(next && { next: iso(next.startAt) }), ...(held && { held: held.reason }) }
       : undefined;
     return {
       name, region: s?.region ?? d.spec.region, plan: s?.plan ?? d.spec.plan,

@@ -82,7 +82,7 @@ ${failed.length ? h`<dt>Not done</dt><dd><ul>${failed.map((x) => h`<li><code>${x
 
 function rebuildCell(r: ServerRow['rebuild'], now: number): Safe {
   if (!r) return h`<span class="muted">—</span>`;
-  return h`${r.running ? h`<span class="badge warn">⟳ running</span> since ${age(r.running.since, now)}` : ''}${r.held ? h` <span class="badge warn">held: ${r.held}</span>` : ''}${r.next ? h` next ${age(r.next, now)}` : ''}`;
+  return h`${r.running ? h`<span class="badge warn">⟳ running</span>${r.running.step ? h` step ${r.running.step}` : ''} since ${age(r.running.since, now)}` : ''}${r.held ? h` <span class="badge warn">held: ${r.held}</span>` : ''}${r.next ? h` next ${age(r.next, now)}` : ''}`;
 }
 
 const SERVER_COLS = ['Server', 'Region', 'Plan', 'Addresses', 'State', 'Health', 'Sync', 'Rebuild', 'Bandwidth'];

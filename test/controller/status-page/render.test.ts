@@ -70,9 +70,9 @@ describe('status page', () => {
   });
 
   it('a rebuild in progress and one held back', () => {
-    const s = healthy([server('web-1', { sync: 'pending', rebuild: { running: { since: new Date(NOW - 120_000).toISOString() } } }), server('web-2', { rebuild: { held: 'fleet-limit', next: new Date(NOW + 3_600_000).toISOString() } })]);
+    const s = healthy([server('web-1', { sync: 'pending', rebuild: { running: { since: new Date(NOW - 120_000).toISOString(), step: 'install' } } }), server('web-2', { rebuild: { held: 'fleet-limit', next: new Date(NOW + 3_600_000).toISOString() } })]);
     const [a, b] = rows(render(s), 'servers');
-    expect(a).toContain('… pending ⟳ running since 2 min ago');
+    expect(a).toContain('… pending ⟳ running step install since 2 min ago');
     expect(b).toContain('held: fleet-limit next in 60 min');
   });
 
