@@ -3,6 +3,8 @@
  * simulator (servers answering HTTP on their loopback addresses), probed for real. Asserts counts and
  * state, never timings.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failoverSideLoop, type FailoverSideLoop } from '../../src/controller/failover-loop.ts';
 import type { RoundReport } from '../../src/failover/index.ts';
@@ -26,12 +28,18 @@ spec:
         check: {type: http, port: 8080, path: /health, interval: 100ms, timeout: 500ms, unhealthyThreshold: 2, healthyThreshold: 2}
         holdDown: 300ms
         minHealthy: 1
+        notify: [ops]
 `;
+const NOTIFIER = (url: string) => `apiVersion: keelson.dev/v1\nkind: Notifier\nmetadata: {name: ops}\nspec:\n  webhook: {url: "${url}"}\n  events: ["failover.*"]\n`;
 
 let world: FailoverWorld | undefined;
 let h: Harness | undefined;
 let side: FailoverSideLoop | undefined;
+let receiver: Server | undefined;
 afterEach(async () => {
+  receiver?.closeAllConnections();
+  await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
+  receiver = undefined;
   // Stops the controller (and with it the failover loop), then the git remote, then the simulator and its listeners.
   await h?.cleanup();
   await side?.stop();
@@ -71,8 +79,24 @@ async function nextReconcile(hh: Harness): Promise<void> {
   expect(await reconciles(hh)).toBe(before + 1);
 }
 
+/** A webhook receiver on 127.0.0.1 that records each event name it is sent. */
+async function startReceiver(): Promise<{ url: string; got: string[] }> {
+  const got: string[] = [];
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      got.push(String((JSON.parse(body) as { event?: unknown }).event));
+      res.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, got };
+}
+
 describe('failover in the controller', () => {
   it('removes a dead target, keeps it out through a drift reconcile, re-adds it when it is back, and the next plan is empty', async () => {
+    const rx = await startReceiver();
     world = await startFailoverWorld({ names: 1, perName: 2 });
     const w = world;
     const r = rounds();
@@ -80,7 +104,7 @@ describe('failover in the controller', () => {
     const s = side;
     h = await startHarness(w.sim, { sideLoops: [s], desired: (m) => s.desired(m) });
     const hh = h;
-    await hh.remote.commit('failover', { 'keelson.yaml': PROJECT, 'manifests/servers.yaml': [server('web-0'), server('web-1')].join('---\n'), 'manifests/dns.yaml': ZONE });
+    await hh.remote.commit('failover', { 'keelson.yaml': PROJECT, 'manifests/servers.yaml': [server('web-0'), server('web-1')].join('---\n'), 'manifests/dns.yaml': ZONE, 'manifests/notifier.yaml': NOTIFIER(rx.url) });
     await openSource(hh);
     const both = [w.address('web-0'), w.address('web-1')].sort();
     expect(w.inDns(FQDN)).toEqual(both);
@@ -93,6 +117,9 @@ describe('failover in the controller', () => {
     await w.sim.admin.addReachFault('web-1', { kind: 'down' });
     await r.until(() => !w.inDns(FQDN).includes(w.address('web-1')), 'record of the dead target removed');
     expect(w.inDns(FQDN)).toEqual([w.address('web-0')]);
+    // The sink awaits each delivery before the round ends: the event is in by the next round.
+    await r.until(() => rx.got.length >= 1, 'failover.down delivered');
+    expect(rx.got).toEqual(['failover.down']);
     const held = hh.controller.status().failover?.find((t) => t.target === 'web-1');
     expect(held).toMatchObject({ health: 'down', inDns: false });
 
@@ -110,6 +137,8 @@ describe('failover in the controller', () => {
     await w.sim.admin.clearReachFaults('web-1');
     await r.until(() => w.inDns(FQDN).includes(w.address('web-1')), 'record re-added');
     expect(w.inDns(FQDN)).toEqual(both);
+    await r.until(() => rx.got.length >= 2, 'failover.up delivered');
+    expect(rx.got).toEqual(['failover.down', 'failover.up']);
     expect(s.targets()?.find((t) => t.target === 'web-1')).toMatchObject({ health: 'up', inDns: true });
 
     // With nothing held down, the next reconcile plans nothing.
