@@ -95,7 +95,7 @@ async function startReceiver(): Promise<{ url: string; got: string[] }> {
 }
 
 describe('failover in the controller', () => {
-  it('removes a dead target, keeps it out through a drift reconcile, re-adds it when it is back, and the next plan is empty', async () => {
+  it('removes a dead target, keeps it out through a drift reconcile, re-adds it when it is back, the next plan is empty, and it follows a new commit', async () => {
     const rx = await startReceiver();
     world = await startFailoverWorld({ names: 1, perName: 2 });
     const w = world;
@@ -146,5 +146,13 @@ describe('failover in the controller', () => {
     await nextReconcile(hh);
     expect(hh.controller.status().last).toMatchObject({ trigger: 'drift', outcome: 'in-sync', counts: { create: 0, update: 0, replace: 0, delete: 0 } });
     expect(await hh.metrics.registry.metrics()).toMatch(/keelson_failover_actions_total\{record="failover-zone\/app-0\.example\.com\/A",target="web-1",action="add"\} 1/);
+
+    // A new commit takes web-1 out of the record set: the failover loop follows the revision in force.
+    await hh.remote.commit('drop web-1', { 'manifests/dns.yaml': ZONE.replace('servers: [web-0, web-1]', 'servers: [web-0]') });
+    await nextReconcile(hh);
+    expect(hh.controller.status().last).toMatchObject({ trigger: 'commit', outcome: 'applied' });
+    await r.until(() => s.targets()?.length === 1, 'failover follows the new commit');
+    expect(s.targets()?.map((t) => [t.target, t.inDns])).toEqual([['web-0', true]]);
+    expect(w.inDns(FQDN)).toEqual([w.address('web-0')]);
   }, 60_000);
 });
