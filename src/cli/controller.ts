@@ -12,6 +12,7 @@ import { isLoopback, STATUS_PASSWORD_ENV, STATUS_TOKEN_ENV, STATUS_USER_ENV, sta
 import { renderStatusPage } from '../controller/status-page/render.ts';
 import { Controller } from '../controller/loop.ts';
 import { countingBudget, createMetrics } from '../controller/metrics.ts';
+import { failoverSideLoop } from '../controller/failover-loop.ts';
 import { EXIT, exitHelp } from './exit.ts';
 import { connectFor } from './session.ts';
 import { workflowContext } from './workflow-session.ts';
@@ -90,6 +91,8 @@ export function controllerCommand(): Command {
       });
       await source.open();
       const metrics = createMetrics();
+      // Idle until a commit in force declares a failover policy; then it probes and edits DNS beside reconcile.
+      const failover = failoverSideLoop({ env, log: (level, msg) => log[level](msg) });
       const controller = new Controller({
         source, branch: flags.branch, intervalMs: flags.interval, driftIntervalMs: flags.driftInterval, selfHeal: flags.selfHeal, metrics,
         shutdownDeadlineMs: flags.shutdownDeadline,
@@ -100,6 +103,7 @@ export function controllerCommand(): Command {
           },
         }),
         workflow: workflowContext,
+        sideLoops: [failover], desired: (m) => failover.desired(m),
         log: (level, msg, fields) => log[level](fields ?? {}, msg),
       });
       const endpoints = await startEndpoints({

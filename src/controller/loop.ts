@@ -277,6 +277,7 @@ export class Controller {
   status(): StatusSnapshot {
     const iso = (ms: number) => new Date(ms).toISOString();
     const fleet = this.observed && buildFleet({ ...this.observed, rebuilds: this.rebuilds, now: this.clock.now() });
+    const failover = (this.opts.sideLoops ?? []).flatMap((l) => l.targets?.() ?? []);
     return {
       generatedAt: iso(this.clock.now()),
       branch: this.opts.branch,
@@ -294,6 +295,7 @@ export class Controller {
       },
       events: [...this.events.recent],
       ...(fleet && { fleet }),
+      ...(failover.length > 0 && { failover }),
     };
   }
 }

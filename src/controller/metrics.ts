@@ -4,6 +4,7 @@
  * API attempt and every 429.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProbeOutcome, RoundReport, TargetStatus } from '../failover/index.ts';
 import type { RateBudget } from '../providers/rate-budget.ts';
 import type { ReconcileResult } from '../reconcile/types.ts';
 
@@ -21,6 +22,10 @@ export interface ControllerMetrics {
   rebuilds: Counter<'result'>;
   refusals: Counter;
   sourceErrors: Counter;
+  failoverProbes: Counter<'record' | 'target' | 'result'>;
+  failoverActions: Counter<'record' | 'target' | 'action'>;
+  failoverTargetUp: Gauge<'record' | 'target'>;
+  failoverInDns: Gauge<'record' | 'target'>;
 }
 
 export function createMetrics(opts: { processMetrics?: boolean } = {}): ControllerMetrics {
@@ -41,6 +46,10 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Controll
     rebuilds: new Counter({ name: 'keelson_rebuilds_total', help: 'Scheduled rebuilds finished, by result', labelNames: ['result'], registers }),
     refusals: new Counter({ name: 'keelson_plan_refusals_total', help: 'Plans refused by the safety check', registers }),
     sourceErrors: new Counter({ name: 'keelson_source_errors_total', help: 'Failed ls-remote, fetch or checkout', registers }),
+    failoverProbes: new Counter({ name: 'keelson_failover_probes_total', help: 'Failover health probes, by record set, target and result (ok, fail, refused)', labelNames: ['record', 'target', 'result'], registers }),
+    failoverActions: new Counter({ name: 'keelson_failover_actions_total', help: 'Failover DNS actions written, by record set, target and action (remove, add)', labelNames: ['record', 'target', 'action'], registers }),
+    failoverTargetUp: new Gauge({ name: 'keelson_failover_target_up', help: 'Failover target health: 1 up, 0 down, -1 not probed yet', labelNames: ['record', 'target'], registers }),
+    failoverInDns: new Gauge({ name: 'keelson_failover_target_in_dns', help: 'Whether the failover target\'s record is in DNS (1) or held out (0)', labelNames: ['record', 'target'], registers }),
   };
 }
 
@@ -58,6 +67,20 @@ export function recordReconcile(m: ControllerMetrics, r: ReconcileResult, trigge
   for (const c of r.changes) {
     const change = byId.get(c.id);
     if (change) m.changes.inc({ kind: change.kind, action: change.action, status: c.status });
+  }
+}
+
+/** Counts one failover probe (`refused`: keelson refused to probe the address, nothing was learnt). */
+export function recordProbe(m: ControllerMetrics, record: string, target: string, o: ProbeOutcome): void {
+  m.failoverProbes.inc({ record, target, result: o.ok ? 'ok' : o.refused ? 'refused' : 'fail' });
+}
+
+/** Counts a failover round's written actions and sets every target's health and in-DNS gauges. */
+export function recordFailoverRound(m: ControllerMetrics, r: RoundReport, targets: readonly TargetStatus[]): void {
+  for (const a of r.actions) m.failoverActions.inc({ record: a.group.key, target: a.target, action: a.op });
+  for (const t of targets) {
+    m.failoverTargetUp.set({ record: t.key, target: t.target }, t.health === 'up' ? 1 : t.health === 'down' ? 0 : -1);
+    m.failoverInDns.set({ record: t.key, target: t.target }, t.inDns ? 1 : 0);
   }
 }
 

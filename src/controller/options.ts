@@ -9,6 +9,7 @@ import type { ReconcileLock, ReconcileOutcome, StageName } from '../reconcile/ty
 import type { DeferReason } from '../schedule/due.ts';
 import type { WorkflowContext } from '../workflows/rebuild.ts';
 import type { RecordedEvent } from './events.ts';
+import type { TargetStatus } from '../failover/index.ts';
 import type { CommitInfo, Verification } from './git-source.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { FleetView } from './status-page/fleet.ts';
@@ -48,6 +49,8 @@ export interface SideLoop {
   name: string;
   start(ctx: SideLoopContext): void | Promise<void>;
   stop(): Promise<void>;
+  /** Failover targets' state for the status snapshot (the failover side loop has them). */
+  targets?(): TargetStatus[] | undefined;
 }
 
 export interface SideLoopContext {
@@ -117,4 +120,6 @@ export interface StatusSnapshot {
   events: RecordedEvent[];
   /** The fleet at the last reconcile that observed the providers; absent before the first. */
   fleet?: FleetView;
+  /** Each failover target now (health, since when, record in DNS); absent while no failover loop runs. */
+  failover?: TargetStatus[];
 }

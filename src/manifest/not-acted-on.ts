@@ -1,7 +1,7 @@
 /**
  * Fields that validate (they are part of the published schema and appear in the examples) but that
  * nothing in this version acts on yet. Validation warns on each use, so nobody relies on them by
- * accident. ONE table: when the controller or the failover loop lands a feature, delete its row
+ * accident. ONE table: when a later version lands a feature, delete its row
  * (and the README line "Accepted, not acted on yet" that names it).
  */
 import type { Problem } from '../errors.ts';
@@ -20,12 +20,10 @@ export interface NotActedOn {
 }
 
 export const NOT_ACTED_ON: readonly NotActedOn[] = [
-  { kind: 'DNSZone', path: ['spec', 'records', '*', 'failover'], what: 'health-checked DNS failover (records are not removed or re-added)', waitsFor: 'the failover loop' },
   {
     kind: 'Notifier', path: ['spec', 'events', '*'], matches: { test: /^destroy\./, shown: '`destroy.*`' },
     what: 'destroy events (no destroy sends one; rebuild events come from the controller\'s scheduled rebuilds, deploy events from deploys)', waitsFor: 'a later version',
   },
-  { kind: 'Notifier', path: ['spec', 'events', '*'], matches: { test: /^failover\./, shown: '`failover.*`' }, what: 'failover events (nothing sends them)', waitsFor: 'the failover loop' },
 ];
 
 /** Every concrete path in `value` that `pattern` names (with the list items `*` stands for). */

@@ -24,7 +24,7 @@ async function warningsOf(text: string): Promise<string[]> {
 }
 
 describe('accepted, not acted on by this version', () => {
-  it('warns on record failover and destroy/failover notifier events, at the field; not on what the controller runs (Snapshot.refresh, rebuild events)', async () => {
+  it('warns on destroy notifier events, at the field; not on what the controller runs (Snapshot.refresh, rebuild events, record failover and failover events)', async () => {
     const text = [
       `${srv('a')}`,
       `${snap('s', 'a')}  refresh:\n    schedule: "0 3 * * 0"\n`,
@@ -33,9 +33,7 @@ describe('accepted, not acted on by this version', () => {
     ].join('---\n');
     const w = await warningsOf(text);
     expect(w).toEqual([
-      '30 DNSZone/z /spec/records/0/failover: accepted, not acted on by this version: health-checked DNS failover (records are not removed or re-added); waits for the failover loop',
       expect.stringMatching(/^40 Notifier\/n \/spec\/events\/2: accepted, not acted on by this version: destroy events/),
-      '40 Notifier/n /spec/events/3: accepted, not acted on by this version: failover events (nothing sends them); waits for the failover loop',
     ]);
   });
 
@@ -52,13 +50,13 @@ describe('accepted, not acted on by this version', () => {
       for (const seg of row.path) node = deref(seg === '*' ? deref(node)?.items : deref(node)?.properties?.[seg]);
       expect(node, `${row.kind} ${row.path.join('.')}`).toBeDefined();
     }
-    expect(NOT_ACTED_ON.map((r) => `${r.kind} ${r.path.join('.')}`)).toEqual(['DNSZone spec.records.*.failover', 'Notifier spec.events.*', 'Notifier spec.events.*']);
+    expect(NOT_ACTED_ON.map((r) => `${r.kind} ${r.path.join('.')}`)).toEqual(['Notifier spec.events.*']);
   });
 
   it('the examples that use them are still valid, with the warnings', async () => {
     const saas = await loadProject(join(EXAMPLES, 'two-region-saas'));
     expect(saas.ok).toBe(true);
-    expect(saas.warnings?.filter((w) => w.message.startsWith('accepted, not acted on')).map((w) => w.path)).toEqual(['/spec/records/0/failover', '/spec/events/1']);
+    expect(saas.warnings?.filter((w) => w.message.startsWith('accepted, not acted on')).map((w) => w.path)).toEqual([]);
     const vpn = await loadProject(join(EXAMPLES, 'vpn-fleet'));
     expect(vpn.warnings?.filter((w) => w.message.startsWith('accepted, not acted on')).map((w) => `${w.resource} ${w.path}`)).not.toContain('Snapshot/vpn-golden /spec/refresh');
   });

@@ -1,7 +1,7 @@
 /**
  * The fleet as the status page shows it, built from the last reconcile's own observation (its observe
  * stage) and plan: nothing is read from the providers for the page, and nothing is made up. What the
- * controller cannot know (bandwidth used, failover state, deployed versions) is left out of the data
+ * controller cannot know (bandwidth used, deployed versions) is left out of the data
  * and shown as "not observed".
  */
 import type { LiveServer } from '../../model/live.ts';

@@ -3,6 +3,7 @@
  * inline stylesheet, no script (a `<meta http-equiv="refresh">` reloads it), every untrusted string
  * escaped. Each status word carries a symbol and a word besides its colour, so it reads without colour.
  */
+import type { TargetStatus } from '../../failover/index.ts';
 import type { LastReconcile, StatusSnapshot } from '../options.ts';
 import { h, raw, type Safe } from './escape.ts';
 import type { DnsRow, FleetView, Health, ServerRow, SyncStatus } from './fleet.ts';
@@ -98,21 +99,31 @@ function serverRow(s: ServerRow, now: number): Safe {
 
 const DNS_COLS = ['Name', 'Type', 'Declared', 'In DNS', 'Targets', 'Failover', 'Sync'];
 
-function dnsRow(d: DnsRow): Safe {
+const PROBED: Record<TargetStatus['health'], [string, string]> = { up: ['ok', '● up'], down: ['bad', '○ down'], unknown: ['warn', '? not probed yet'] };
+
+/** One record set's failover targets: health, since when, in DNS or held out; "no failover" without a policy. */
+function failoverCell(d: DnsRow, targets: readonly TargetStatus[] | undefined, now: number): Safe {
+  const mine = (targets ?? []).filter((t) => t.fqdn === d.name && t.type === d.type);
+  if (!targets) return NOT_OBSERVED;
+  if (mine.length === 0) return h`<span class="muted">no failover</span>`;
+  return h`${mine.map((t) => h`<div>${t.target} ${badge(PROBED[t.health])} since ${age(t.since, now)} ${t.inDns ? h`<span class="ok">✓ in DNS</span>` : h`<span class="bad">✗ out of DNS</span>`}${t.lastWhy ? h`<br><span class="muted">${t.lastWhy}</span>` : ''}</div>`)}`;
+}
+
+function dnsRow(d: DnsRow, targets: readonly TargetStatus[] | undefined, now: number): Safe {
   return cells([
     h`<strong>${d.name}</strong>${d.comment ? h`<br><span class="muted">${d.comment}</span>` : ''}`, h`${d.type}`,
     h`${d.declared.map((v) => h`<code>${v}</code> `)}`,
     d.live.length ? h`${d.live.map((v) => h`<code>${v}</code> `)}` : h`<span class="muted">none</span>`,
     d.targets.length ? h`${d.targets.map((t) => h`<span class="badge ${raw(t.inDns ? 'ok' : 'bad')}">${t.inDns ? '✓' : '✗'} ${t.server}</span> `)}` : h`<span class="muted">—</span>`,
-    NOT_OBSERVED, h`${badge(SYNC[d.sync])}${d.change ? h`<br><span class="muted">${d.change}</span>` : ''}`,
+    failoverCell(d, targets, now), h`${badge(SYNC[d.sync])}${d.change ? h`<br><span class="muted">${d.change}</span>` : ''}`,
   ]);
 }
 
-function fleetTables(f: FleetView | undefined, now: number): Safe {
+function fleetTables(f: FleetView | undefined, targets: readonly TargetStatus[] | undefined, now: number): Safe {
   if (!f) return h`<section id="fleet"><h2>Fleet</h2><p class="muted">not observed yet: no reconcile has reached its observe stage</p></section>`;
   return h`<p class="muted">Fleet as observed ${age(f.observedAt, now)}${f.revision ? h` for <code>${f.revision.slice(0, 12)}</code>` : ''}.</p>
 ${table('servers', 'Servers', SERVER_COLS, f.servers.map((s) => serverRow(s, now)), 'no servers declared')}
-${table('dns', 'DNS names', DNS_COLS, f.dns.map(dnsRow), 'no DNS records declared')}
+${table('dns', 'DNS names', DNS_COLS, f.dns.map((d) => dnsRow(d, targets, now)), 'no DNS records declared')}
 ${table('deployments', 'Deployments', ['Deployment', 'Targets', 'Version per host'], f.deployments.map((d) => cells([h`<strong>${d.name}</strong>`, h`${d.targets.join(', ')}`, NOT_OBSERVED])), 'no deployments declared')}
 ${table('snapshots', 'Snapshots', ['Snapshot', 'State', 'Age', 'Kept', 'Sync'], f.snapshots.map((s) => cells([h`<strong>${s.name}</strong>`, s.state ? h`${s.state}` : h`<span class="muted">none live</span>`, s.createdAt ? age(s.createdAt, now) : h`—`, h`${s.count}`, badge(SYNC[s.sync])])), 'no snapshots declared')}`;
 }
@@ -139,7 +150,7 @@ export function renderStatusPage(s: StatusSnapshot, opts: RenderOptions = {}): s
   return `<!doctype html>
 ${h`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 ${refresh > 0 ? h`<meta http-equiv="refresh" content="${refresh}">` : ''}<title>keelson · ${s.branch}</title><style>${raw(STYLESHEET + LABELS)}</style></head>
-<body>${header(s, now)}${lastReconcile(s.last, now)}${fleetTables(s.fleet, now)}${events(s, now)}
+<body>${header(s, now)}${lastReconcile(s.last, now)}${fleetTables(s.fleet, s.failover, now)}${events(s, now)}
 <footer class="muted"><p>Read-only. The same data as JSON: <a href="api/status">/api/status</a>.</p></footer></body></html>`.safe}
 `;
 }

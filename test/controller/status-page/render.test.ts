@@ -101,6 +101,23 @@ describe('status page', () => {
     expect(page).not.toContain('id="servers"');
   });
 
+  it('failover: each target of a record set with its health, since when and whether it is in DNS; valid against the schema', () => {
+    const s = healthy();
+    const d = s.fleet!.dns[0]!;
+    const since = new Date(NOW - 120_000).toISOString();
+    s.failover = [
+      { key: `z/${d.name}/${d.type}`, fqdn: d.name, type: d.type as 'A', target: 'web-1', health: 'up', since, inDns: true, probes: 9 },
+      { key: `z/${d.name}/${d.type}`, fqdn: d.name, type: d.type as 'A', target: 'web-2', health: 'down', since, inDns: false, probes: 9, lastWhy: 'connection refused' },
+    ];
+    const row = rows(render(s), 'dns')[0]!;
+    expect(row).toContain('web-1 ● up since 2 min ago ✓ in DNS web-2 ○ down since 2 min ago ✗ out of DNS connection refused');
+    expect(row).not.toContain('not observed');
+    expect(validateStatus(JSON.parse(JSON.stringify(s))), JSON.stringify(validateStatus.errors)).toBe(true);
+    expect(validateStatus({ ...s, failover: [{ ...s.failover[0], health: 'fine' }] })).toBe(false);
+    delete s.failover;
+    expect(rows(render(s), 'dns')[0]).toContain('not observed');
+  });
+
   it('every fixture is valid against schemas/status.json, and the schema refuses a wrong one', () => {
     const s = healthy([server('web-1', { rebuild: { running: { since: new Date(NOW).toISOString() }, held: 'fleet-limit' } })]);
     s.backoff = { revision: 'b', attempt: 2, retryAt: new Date(NOW).toISOString() };
