@@ -44,7 +44,9 @@ afterEach(() => answerPromptsFrom(undefined));
 
 describe('exit codes: bad usage is 64 for every verb', () => {
   it.each(VERBS)('%s with an unknown flag', async (verb) => {
-    const r = await runCli([...verb.split(' '), '--bogus'], NO_CREDENTIALS);
+    // A verb's required options come first: commander reports a missing one before an unknown flag.
+    const required: Partial<Record<Verb, string[]>> = { controller: ['--repo', 'file:///nonexistent.git'] };
+    const r = await runCli([...verb.split(' '), ...(required[verb] ?? []), '--bogus'], NO_CREDENTIALS);
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toContain("unknown option '--bogus'");
   });

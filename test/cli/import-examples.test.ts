@@ -88,11 +88,13 @@ describe('keelson import into the examples', () => {
       { fqdn: 'dup.example.com', type: 'TXT', content: 'b', ttl: 600, proxied: false },
     ] });
     const dnsBefore = await readFile(join(dir, 'manifests', 'dns.yaml'), 'utf8');
+    const filesBefore = (await readdir(join(dir, 'manifests'))).sort();
     const r = await runCli(['import', '--server', 'legacy-mail', '--zone', 'example.com', '--dir', dir], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('dup.example.com TXT is already declared');
     expect(await readFile(join(dir, 'manifests', 'dns.yaml'), 'utf8')).toBe(dnsBefore);
-    expect((await readdir(join(dir, 'manifests'))).sort()).toEqual(['api.yaml', 'dns.yaml', 'notifier.yaml', 'servers.yaml']);
+    expect((await readdir(join(dir, 'manifests'))).sort()).toEqual(filesBefore);
+    expect(filesBefore).not.toContain('imported.yaml');
     expect((await conn.providers.dns.listRecords(com)).filter((x) => x.ownership === undefined).length).toBeGreaterThanOrEqual(4);
     expect((await conn.providers.compute.listServers()).find((x) => x.label === 'legacy-mail')?.ownership).toBeUndefined();
   });
