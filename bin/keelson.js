@@ -10,6 +10,6 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 const { main } = await import(entry.href);
-const { exitWhenFlushed } = await import(new URL('../dist/cli/finish.js', import.meta.url).href);
-// Exits when the verb is done, even if a socket or timer of an abandoned call remains (src/cli/finish.ts).
+const { exitWhenFlushed } = await import(new URL('../dist/process-exit.js', import.meta.url).href);
+// Exits when the verb is done, even if a socket or timer of an abandoned call remains (src/process-exit.ts).
 await exitWhenFlushed(await main(process.argv));

@@ -68,9 +68,9 @@ describe('an unanswered call', () => {
     expect(sim.admin.count('GET /v2/ssh-keys')).toBe(2);
   }, 150_000);
 
-  it('a malformed KEELSON_CALL_TIMEOUT_MS is a usage error naming the variable', async () => {
+  it('a malformed KEELSON_CALL_TIMEOUT_MS is an environment error (78) naming the variable', async () => {
     const run = await runKeelson(['plan', '--dir', dir], childSimEnv(sim, { KEELSON_CALL_TIMEOUT_MS: 'soon' }));
     expect(run.stderr).toContain('KEELSON_CALL_TIMEOUT_MS must be a positive whole number');
-    expect(run.code).toBe(64);
+    expect(run.code).toBe(78);
   }, 150_000);
 });
