@@ -36,6 +36,12 @@ describe('health gate', () => {
     expect(timeouts).toEqual([2000, 2000, 1500, 500]);
   });
 
+  it('reports the last whole check, not one the deadline cut short', async () => {
+    const clock = fakeClock();
+    const r = await waitHealthy(async (t) => ({ ok: false, why: t < 2000 ? `no answer within ${t} ms` : 'GET /health answered 404' }), { interval: 1000, timeout: 2000, deadline: 3500 }, clock);
+    expect(!r.ok && r.last).toBe('GET /health answered 404');
+  });
+
   it('treats a thrown probe as a failed check', async () => {
     const r = await waitHealthy(async () => {
       throw new Error('connection refused');

@@ -32,8 +32,8 @@ describe('manifest reads within one process', () => {
     const files = readdirSync(join(dir, 'manifests')).filter((f) => f.endsWith('.yaml'));
     const first = await readsOf(dir);
     expect(first.result.ok).toBe(true);
-    // keelson.yaml and every manifest.
-    expect(first.reads).toBe(files.length + 1);
+    // keelson.yaml, every manifest and the public key file its SSHKey names.
+    expect(first.reads).toBe(files.length + 1 + readdirSync(join(dir, 'keys')).length);
     expect((await readsOf(dir)).reads).toBe(0);
 
     appendFileSync(join(dir, 'manifests', files[0]!), '\n# a comment\n');

@@ -57,7 +57,7 @@ describe('record planning at scale', () => {
     expect(ids('delete')).toEqual(range(0, 10, (i) => `DNSRecord/x-${i}.${D} TXT gone ${i}#delete`));
     expect(p.changes).toHaveLength(30);
     expect(p.problems.map((x) => x.message).sort()).toEqual(range(20, 30, (i) => `t-${i}.${D} TXT value ${i} already exists in the zone without acme's marker; adopt it or remove it first`));
-    expect(p.unmanaged).toHaveLength(1010);
+    expect(p.unmanaged.filter((u) => u.kind === 'DNSRecord')).toHaveLength(1010);
   });
 
   it('plans the same whatever order the provider lists the records in', () => {
