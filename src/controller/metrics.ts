@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProbeOutcome, RoundReport, TargetStatus } from '../failover/index.ts';
-import type { RateBudget } from '../providers/rate-budget.ts';
+import { aroundAttempts, type RateBudget } from '../providers/rate-budget.ts';
 import type { ReconcileResult } from '../reconcile/types.ts';
 
 export interface ControllerMetrics {
@@ -93,21 +93,13 @@ function statusOf(err: unknown): number | undefined {
 
 /** A budget that counts each attempt and each 429 it sees, then behaves exactly like `b`. */
 export function countingBudget(b: RateBudget, m: ControllerMetrics): RateBudget {
-  return {
-    api: b.api,
-    get started() {
-      return b.started;
-    },
-    holdFor: (ms) => b.holdFor(ms),
-    run: (fn) =>
-      b.run(async () => {
-        m.apiCalls.inc({ provider: b.api });
-        try {
-          return await fn();
-        } catch (err) {
-          if (statusOf(err) === 429) m.rateLimited.inc({ provider: b.api });
-          throw err;
-        }
-      }),
-  };
+  return aroundAttempts(b, async (fn) => {
+    m.apiCalls.inc({ provider: b.api });
+    try {
+      return await fn();
+    } catch (err) {
+      if (statusOf(err) === 429) m.rateLimited.inc({ provider: b.api });
+      throw err;
+    }
+  });
 }

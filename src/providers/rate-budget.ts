@@ -41,6 +41,21 @@ export interface RateBudget {
 }
 
 /**
+ * `b`, with `around` wrapped about every attempt it runs (inside the budget's pacing): for counting
+ * calls or cutting them off, without a second budget. Everything else is `b`'s own.
+ */
+export function aroundAttempts(b: RateBudget, around: <T>(fn: () => Promise<T>) => Promise<T>): RateBudget {
+  return {
+    api: b.api,
+    get started() {
+      return b.started;
+    },
+    holdFor: (ms) => b.holdFor(ms),
+    run: (fn) => b.run(() => around(fn)),
+  };
+}
+
+/**
  * How the budget is paced. A per-second limit is spent in fifths: a burst of 25 calls started at
  * once reaches the provider unevenly, and up to ~35 of them can land in one of its 1-second windows
  * (seen as 429s in the fleet-rebuild bench). Longer windows (Cloudflare's 5 minutes) keep bursts.
